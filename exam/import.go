@@ -48,6 +48,8 @@ type ImportReport struct {
 	Rows     int
 	Imported int
 	Problems []ImportProblem
+	// IgnoredColumns lists the file's headers that match no known column.
+	IgnoredColumns []string
 }
 
 // OK reports whether the file was imported.
