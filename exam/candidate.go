@@ -46,7 +46,7 @@ func (r AccessRoute) Valid() bool {
 // ParseAccessRoute reads a route from its code or its French label, ignoring
 // case and accents ("Formation continue", "VAE", "contrat de professionnalisation").
 func ParseAccessRoute(s string) (AccessRoute, bool) {
-	f := Fold(s)
+	f := Fold(strings.ReplaceAll(s, "/", " "))
 	switch f {
 	case "formation continue", "formation_continue", "fc", "formation":
 		return RouteContinuing, true

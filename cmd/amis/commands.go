@@ -1,0 +1,184 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"runtime/debug"
+	"time"
+
+	"fyne.io/fyne/v2/lang"
+
+	"github.com/amisjury/amis/assets"
+	"github.com/amisjury/amis/demo"
+	"github.com/amisjury/amis/exam"
+	"github.com/amisjury/amis/storage"
+	"github.com/amisjury/amis/storage/xlsx"
+	"github.com/amisjury/amis/ui"
+)
+
+// env is what a command works with once the database is open.
+type env struct {
+	db         *storage.DB
+	ref        *exam.Referentiel
+	candidates *storage.CandidateService
+}
+
+func (e *env) Close() error { return e.db.Close() }
+
+// openEnv loads the référentiel and opens (creating if needed) the database.
+func openEnv(g *globals) (*env, error) {
+	ref, err := assets.Referentiel()
+	if err != nil {
+		return nil, err
+	}
+	path := g.db
+	if path == "" {
+		if path, err = storage.DefaultPath(); err != nil {
+			return nil, fmt.Errorf("find the default database: %w", err)
+		}
+	}
+	db, err := storage.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	return &env{db: db, ref: ref, candidates: storage.NewCandidateService(db, ref)}, nil
+}
+
+func defaultDBHint() string {
+	p, err := storage.DefaultPath()
+	if err != nil {
+		return "amis-jury/amis.db"
+	}
+	return p
+}
+
+// message is the one sentence shown for an error, translated.
+func message(err error) string { return ui.ErrorMessage(err) }
+
+func buildCommit() string {
+	if commit != "" {
+		return commit
+	}
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return ""
+	}
+	var rev, dirty string
+	for _, s := range info.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.modified":
+			if s.Value == "true" {
+				dirty = "+"
+			}
+		}
+	}
+	if len(rev) > 12 {
+		rev = rev[:12]
+	}
+	if rev == "" {
+		return ""
+	}
+	return rev + dirty
+}
+
+func runDemo(ctx context.Context, g *globals, args []string, stdout, stderr io.Writer) error {
+	fs := subFlags(g, "demo", "", "fill the database with demo data (idempotent: what is there already is kept)", stderr)
+	n := fs.Int("candidates", demo.DefaultCandidates, "number of candidates to generate")
+	seed := fs.Uint64("seed", 2026, "random seed (the same seed gives the same data)")
+	if rest, err := parseInterspersed(fs, args); err != nil {
+		return err
+	} else if len(rest) > 0 {
+		fmt.Fprintf(stderr, "amis demo: unexpected argument %q\n", rest[0])
+		return errUsage
+	}
+	if *n < 1 || *n > 1_000_000 {
+		fmt.Fprintln(stderr, "amis demo: --candidates must be between 1 and 1000000")
+		return errUsage
+	}
+	ui.SetupLanguage(g.lang)
+	e, err := openEnv(g)
+	if err != nil {
+		return err
+	}
+	defer e.Close()
+	start := time.Now()
+	res, err := demo.Fill(ctx, exam.System, e.candidates, e.ref, demo.Options{Candidates: *n, Seed: *seed})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, lang.X("cli.demo.done", "Demo data in {{.Path}}: {{.Created}} candidates created, {{.Skipped}} already present ({{.Elapsed}}).",
+		map[string]any{"Path": e.db.Path(), "Created": res.Created, "Skipped": res.Skipped, "Elapsed": time.Since(start).Round(time.Millisecond)}))
+	return nil
+}
+
+func runImport(ctx context.Context, g *globals, args []string, stdout, stderr io.Writer) error {
+	fs := subFlags(g, "import", "FILE.xlsx|FILE.csv", "import candidates: every row or none; prints every problem as row, column, reason (exit status 1 on refusal)", stderr)
+	rest, err := parseInterspersed(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(rest) != 1 {
+		fs.Usage()
+		return errUsage
+	}
+	ui.SetupLanguage(g.lang)
+	e, err := openEnv(g)
+	if err != nil {
+		return err
+	}
+	defer e.Close()
+	start := time.Now()
+	rep, err := xlsx.ImportFile(ctx, exam.System, e.candidates, e.ref, rest[0], nil)
+	if err != nil {
+		return err
+	}
+	elapsed := time.Since(start).Round(time.Millisecond)
+	if len(rep.IgnoredColumns) > 0 {
+		fmt.Fprintln(stdout, lang.X("cli.import.ignored", "Ignored columns: {{.Columns}}", map[string]any{"Columns": fmt.Sprintf("%q", rep.IgnoredColumns)}))
+	}
+	if rep.OK() {
+		fmt.Fprintln(stdout, lang.X("cli.import.ok", "{{.File}}: {{.N}} candidates imported into {{.Path}} ({{.Elapsed}}).",
+			map[string]any{"File": rep.File, "N": rep.Imported, "Path": e.db.Path(), "Elapsed": elapsed}))
+		return nil
+	}
+	fmt.Fprintln(stdout, lang.X("cli.import.refused", "{{.File}}: import refused, nothing was imported ({{.N}} problems):",
+		map[string]any{"File": rep.File, "N": len(rep.Problems)}))
+	for _, p := range rep.Problems {
+		fmt.Fprintln(stdout, "  "+ui.ProblemMessage(p))
+	}
+	return errRefused
+}
+
+func runCheck(ctx context.Context, g *globals, args []string, stdout, stderr io.Writer) error {
+	fs := subFlags(g, "check", "", "verify the database: integrity, schema version, audit chain", stderr)
+	if rest, err := parseInterspersed(fs, args); err != nil {
+		return err
+	} else if len(rest) > 0 {
+		fmt.Fprintf(stderr, "amis check: unexpected argument %q\n", rest[0])
+		return errUsage
+	}
+	ui.SetupLanguage(g.lang)
+	if g.db != "" {
+		if _, err := os.Stat(g.db); err != nil {
+			return exam.Errorf(exam.EREFUSED, "cli.check.missing", "{{.Path}}: no such database", map[string]any{"Path": g.db})
+		}
+	}
+	e, err := openEnv(g)
+	if err != nil {
+		return err
+	}
+	defer e.Close()
+	rep, err := e.db.Check(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprint(stdout, rep.String())
+	if !rep.OK() {
+		return errRefused
+	}
+	return nil
+}

@@ -1,0 +1,76 @@
+package main
+
+import (
+	"context"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/app"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/amisjury/amis/assets"
+	"github.com/amisjury/amis/demo"
+	"github.com/amisjury/amis/exam"
+	"github.com/amisjury/amis/storage/xlsx"
+	"github.com/amisjury/amis/ui"
+)
+
+// runGUI opens the desktop window on the database.
+func runGUI(ctx context.Context, g *globals, withDemo bool) error {
+	a := app.NewWithID(appID)
+	a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
+	pref := g.lang
+	if pref == "" {
+		pref = a.Preferences().String("language")
+	}
+	ui.SetupLanguage(pref)
+
+	e, err := openEnv(g)
+	if err != nil {
+		// The database was refused: say why in a window, change nothing.
+		w := a.NewWindow("AMIS Jury")
+		msg := widget.NewLabel(message(err))
+		msg.Wrapping = fyne.TextWrapWord
+		w.SetContent(container.NewPadded(container.NewVBox(
+			widget.NewLabelWithStyle(lang.X("gui.open_failed", "The database could not be opened"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+			msg,
+			widget.NewButton(lang.X("gui.quit", "Quit"), a.Quit),
+		)))
+		w.Resize(fyne.NewSize(640, 240))
+		w.ShowAndRun()
+		return errRefused
+	}
+	defer e.Close()
+
+	actor := exam.Actor{Name: lang.X("gui.local_admin", "local administrator"), Role: exam.RoleAdmin}
+	loadDemo := func(ctx context.Context) error {
+		_, err := demo.Fill(ctx, actor, e.candidates, e.ref, demo.Options{})
+		return err
+	}
+	if withDemo {
+		n, err := e.candidates.CountCandidates(ctx, actor)
+		if err != nil {
+			return err
+		}
+		if n == 0 {
+			if err := loadDemo(ctx); err != nil {
+				return err
+			}
+		}
+	}
+	w := ui.NewMainWindow(a, ui.Deps{
+		Candidates:  e.candidates,
+		Referentiel: e.ref,
+		Actor:       actor,
+		DBPath:      e.db.Path(),
+		Version:     versionString(),
+		Import: func(ctx context.Context, path string, progress exam.ImportProgress) (*exam.ImportReport, error) {
+			return xlsx.ImportFile(ctx, actor, e.candidates, e.ref, path, progress)
+		},
+		LoadDemo:     loadDemo,
+		TemplateXLSX: assets.ImportTemplate,
+	})
+	w.ShowAndRun()
+	return nil
+}
