@@ -4,8 +4,6 @@ import (
 	"strings"
 	"unicode"
 
-	"golang.org/x/text/runes"
-	"golang.org/x/text/transform"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -14,25 +12,30 @@ import (
 // one comparison rule for names, headers and search: "  D'Arc-Lefèvre " and
 // "d arc lefevre" fold to the same text.
 func Fold(s string) string {
-	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
-	stripped, _, err := transform.String(t, s)
-	if err != nil {
-		stripped = s
+	ascii := true
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			ascii = false
+			break
+		}
+	}
+	if !ascii {
+		s = norm.NFD.String(s)
 	}
 	var b strings.Builder
-	b.Grow(len(stripped))
+	b.Grow(len(s))
 	space := false
-	for _, r := range stripped {
+	for _, r := range s {
 		switch {
+		case unicode.Is(unicode.Mn, r): // a combining accent of the letter before
+			continue
 		case r == 'ß':
 			r = 's'
 		case r == 'œ' || r == 'Œ':
-			b.WriteString("oe")
-			space = false
+			fold(&b, &space, "oe")
 			continue
 		case r == 'æ' || r == 'Æ':
-			b.WriteString("ae")
-			space = false
+			fold(&b, &space, "ae")
 			continue
 		}
 		if unicode.IsLetter(r) || unicode.IsDigit(r) || r == '/' {
@@ -46,4 +49,12 @@ func Fold(s string) string {
 		space = true
 	}
 	return b.String()
+}
+
+func fold(b *strings.Builder, space *bool, s string) {
+	if *space && b.Len() > 0 {
+		b.WriteByte(' ')
+	}
+	*space = false
+	b.WriteString(s)
 }
