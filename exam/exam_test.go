@@ -259,3 +259,9 @@ func TestActor_Require(t *testing.T) {
 		t.Fatalf("jury may manage candidates: %v", err)
 	}
 }
+
+func BenchmarkFold(b *testing.B) {
+	for b.Loop() {
+		exam.Fold("LEFÈVRE-D'ALMEIDA Hélène Marie 12/03/1990")
+	}
+}
