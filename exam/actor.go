@@ -18,12 +18,20 @@ type Permission string
 const (
 	PermReadCandidates   Permission = "candidates.read"
 	PermManageCandidates Permission = "candidates.manage"
+	PermReadSessions     Permission = "sessions.read"
+	PermManageSessions   Permission = "sessions.manage" // create, edit, jury, schedule
+	PermRunSessions      Permission = "sessions.run"    // timers, absences, incidents
+	PermGrade            Permission = "grades.record"   // grids, decisions, results, signatures
+	PermAmend            Permission = "minutes.amend"   // corrections after the PV is signed
 )
 
 var rolePermissions = map[Role]map[Permission]bool{
-	RoleAdmin:    {PermReadCandidates: true, PermManageCandidates: true},
-	RoleJury:     {PermReadCandidates: true},
-	RoleReferent: {PermReadCandidates: true},
+	// Until the accommodations issue brings accounts, the desktop runs as
+	// the local administrator, who may therefore also run a jury.
+	RoleAdmin: {PermReadCandidates: true, PermManageCandidates: true, PermReadSessions: true,
+		PermManageSessions: true, PermRunSessions: true, PermGrade: true, PermAmend: true},
+	RoleJury:     {PermReadCandidates: true, PermReadSessions: true, PermRunSessions: true, PermGrade: true, PermAmend: true},
+	RoleReferent: {PermReadCandidates: true, PermReadSessions: true},
 }
 
 // Actor is the user on whose behalf a service call is made; every write is
