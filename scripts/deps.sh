@@ -5,7 +5,7 @@
 set -euo pipefail
 
 packages=(gcc pkg-config libc6-dev libgl1-mesa-dev libgl1-mesa-dri xorg-dev libxkbcommon-dev
-  xvfb xauth xdotool x11-utils imagemagick fonts-dejavu-core)
+  xvfb xauth xdotool x11-utils imagemagick fonts-dejavu-core poppler-utils)
 
 missing=()
 for p in "${packages[@]}"; do
