@@ -1,7 +1,8 @@
 // Package demo generates realistic demo data for AMIS Jury: candidates with
-// varied access routes, prior CCPs and SST certificates, written through the
-// exam services like any other data. Later issues add sessions, accommodations
-// and QCM to it.
+// varied access routes, prior CCPs and SST certificates, and sessions (a
+// signed certification session, one ready to run, a mock exam; see
+// FillSessions), written through the exam services like any other data.
+// Later issues add accommodations and QCM to it.
 package demo
 
 import (
@@ -24,6 +25,13 @@ type Options struct {
 	Today exam.Date
 	// Progress, if set, is told how many candidates are stored.
 	Progress func(done, total int)
+	// Sessions, Evaluations and Deliberation receive the demo sessions.
+	// When they are nil, Fill takes them from the candidate service if it
+	// offers them (storage.CandidateService does), and otherwise creates no
+	// session.
+	Sessions     exam.SessionService
+	Evaluations  exam.EvaluationService
+	Deliberation exam.DeliberationService
 }
 
 // DefaultCandidates is the size of the demo cohort.
@@ -33,6 +41,10 @@ const DefaultCandidates = 40
 type Result struct {
 	Created int
 	Skipped int // already present (Fill is idempotent for a given seed)
+	// Sessions is the number of demo sessions created; SessionsSkipped of
+	// those already present.
+	Sessions        int
+	SessionsSkipped int
 }
 
 var (
@@ -123,7 +135,8 @@ func candidate(rng *rand.Rand, ref *exam.Referentiel, today exam.Date, i int) *e
 }
 
 // Fill stores the demo candidates that are not there yet, in batches of
-// 10,000 (one transaction each).
+// 10,000 (one transaction each), then the demo sessions that are not there
+// yet (FillSessions).
 func Fill(ctx context.Context, a exam.Actor, svc exam.CandidateService, ref *exam.Referentiel, o Options) (Result, error) {
 	n := o.Candidates
 	if n <= 0 {
@@ -166,6 +179,14 @@ func Fill(ctx context.Context, a exam.Actor, svc exam.CandidateService, ref *exa
 		res.Created += len(fresh)
 		if o.Progress != nil {
 			o.Progress(end, len(all))
+		}
+	}
+	if st := storesFor(svc, o); st != nil {
+		var err error
+		o.Today = today
+		res.Sessions, res.SessionsSkipped, err = FillSessions(ctx, a, *st, ref, o)
+		if err != nil {
+			return res, err
 		}
 	}
 	return res, nil

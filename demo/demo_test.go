@@ -49,6 +49,7 @@ func TestCandidates_Valid(t *testing.T) {
 }
 
 func TestFill_Idempotent(t *testing.T) {
+	storage.FastSecrets(t)
 	ctx := context.Background()
 	db := storage.MustOpen(t)
 	ref := storage.MustReferentiel(t)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -229,7 +230,7 @@ func TestOpen_RefusalMessages(t *testing.T) {
 	amisDB(t, path, 0)
 	rawExec(t, path, "PRAGMA user_version = 7")
 	_, err := Open(path)
-	if want := "(schema 7, this version knows 1)"; !strings.Contains(err.Error(), want) {
+	if want := fmt.Sprintf("(schema 7, this version knows %d)", SchemaVersion()); !strings.Contains(err.Error(), want) {
 		t.Errorf("error %q lacks %q", err, want)
 	}
 }

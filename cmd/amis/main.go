@@ -62,6 +62,7 @@ func init() {
 		{"demo", "[--candidates N] [--seed S]", "fill the database with demo data", runDemo},
 		{"import", "FILE.xlsx|FILE.csv", "import candidates (all or nothing) and print the report", runImport},
 		{"check", "", "verify the database (integrity, schema version, audit chain)", runCheck},
+		{"sessions", "", "list the sessions (kind, scope, dates, place, candidates, state)", runSessions},
 		{"version", "", "print the version", runVersion},
 	}
 }
