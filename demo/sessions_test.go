@@ -219,3 +219,61 @@ func wantCode(t *testing.T, err error, code string) {
 		t.Errorf("error code = %q, want %q (%v)", got, code, err)
 	}
 }
+
+// A candidate of a signed session cannot be deleted, and the blocks that
+// session granted cannot be removed from their livret by a plain edit.
+func TestFill_SignedSessionProtectsCandidates(t *testing.T) {
+	storage.FastSecrets(t)
+	ctx := context.Background()
+	db := storage.MustOpen(t)
+	ref := storage.MustReferentiel(t)
+	cands := storage.NewCandidateService(db, ref)
+	if _, err := demo.Fill(ctx, exam.System, cands, ref, demo.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	sessions := storage.NewSessionService(db, ref)
+	delib := storage.NewDeliberationService(db, ref)
+	sums, err := sessions.FindSessions(ctx, exam.System, exam.SessionFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var signedID int64
+	for _, s := range sums {
+		if s.Reference == demo.RefSigned {
+			signedID = s.ID
+		}
+	}
+	results, err := delib.Results(ctx, exam.System, signedID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var holder int64
+	for _, r := range results {
+		if len(r.Acquired) > 0 {
+			holder = r.CandidateID
+			break
+		}
+	}
+	if holder == 0 {
+		t.Fatal("the signed demo session granted no block")
+	}
+	if err := cands.DeleteCandidate(ctx, exam.System, holder); exam.ErrorCode(err) != exam.ECONFLICT {
+		t.Fatalf("delete of a registered candidate: %v, want ECONFLICT", err)
+	}
+	c, err := cands.Candidate(ctx, exam.System, holder)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Acquired = nil
+	if err := cands.UpdateCandidate(ctx, exam.System, c); exam.ErrorCode(err) != exam.ELOCKED {
+		t.Fatalf("removing certified blocks: %v, want ELOCKED", err)
+	}
+	again, err := cands.Candidate(ctx, exam.System, holder)
+	if err != nil || len(again.Acquired) == 0 {
+		t.Fatalf("the livret lost its blocks: %+v, %v", again.Acquired, err)
+	}
+	again.Phone = "06 11 22 33 44"
+	if err := cands.UpdateCandidate(ctx, exam.System, again); err != nil {
+		t.Fatalf("an edit keeping the blocks must pass: %v", err)
+	}
+}

@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
@@ -193,6 +194,9 @@ func (s *CandidateService) UpdateCandidate(ctx context.Context, a exam.Actor, c 
 		if err != nil {
 			return conflictFromConstraint(c, err)
 		}
+		if err := keepCertifiedBlocks(ctx, tx, old, c); err != nil {
+			return err
+		}
 		if _, err := tx.ExecContext(ctx, "DELETE FROM acquired_blocks WHERE candidate_id = ?", c.ID); err != nil {
 			return err
 		}
@@ -218,6 +222,15 @@ func (s *CandidateService) DeleteCandidate(ctx context.Context, a exam.Actor, id
 		old, err := loadCandidate(ctx, tx, id)
 		if err != nil {
 			return err
+		}
+		var sessions int
+		if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM session_candidates WHERE candidate_id = ?", id).Scan(&sessions); err != nil {
+			return err
+		}
+		if sessions > 0 {
+			return exam.Errorf(exam.ECONFLICT, "err.candidate.in_session",
+				"{{.Name}} is registered in {{.Count}} session(s): remove them from the session first",
+				map[string]any{"Name": old.DisplayName(), "Count": sessions})
 		}
 		if _, err := tx.ExecContext(ctx, "DELETE FROM candidates WHERE id = ?", id); err != nil {
 			return err
@@ -621,4 +634,46 @@ func recordOf(c *exam.Candidate, id int64) candidateRecord {
 		r.Acquired = append(r.Acquired, acquiredRecord{BlockCode: b.BlockCode, Date: b.Date.ISO(), SessionRef: b.SessionRef})
 	}
 	return r
+}
+
+// keepCertifiedBlocks refuses an update that removes or redates a block the
+// candidate acquired in a signed certification session: the livret de
+// certification changes only through an amendment of that session's PV.
+func keepCertifiedBlocks(ctx context.Context, tx *Tx, old, c *exam.Candidate) error {
+	rows, err := tx.QueryContext(ctx, `SELECT s.reference, r.acquired FROM results r
+		JOIN sessions s ON s.id = r.session_id
+		WHERE r.candidate_id = ? AND s.kind = 'certification' AND s.signed_at IS NOT NULL`, c.ID)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var ref, acquiredJSON string
+		if err := rows.Scan(&ref, &acquiredJSON); err != nil {
+			return err
+		}
+		var codes []string
+		if err := json.Unmarshal([]byte(acquiredJSON), &codes); err != nil {
+			return fmt.Errorf("results of session %s: %w", ref, err)
+		}
+		for _, code := range codes {
+			var was, is *exam.AcquiredBlock
+			for i := range old.Acquired {
+				if old.Acquired[i].BlockCode == code {
+					was = &old.Acquired[i]
+				}
+			}
+			for i := range c.Acquired {
+				if c.Acquired[i].BlockCode == code {
+					is = &c.Acquired[i]
+				}
+			}
+			if was != nil && (is == nil || is.Date != was.Date) {
+				return exam.Errorf(exam.ELOCKED, "err.candidate.certified_block",
+					"{{.Block}} was acquired in the signed session {{.Session}}: it can only change through a correction of that PV",
+					map[string]any{"Block": code, "Session": ref})
+			}
+		}
+	}
+	return rows.Err()
 }
