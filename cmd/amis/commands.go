@@ -20,9 +20,17 @@ import (
 
 // env is what a command works with once the database is open.
 type env struct {
-	db         *storage.DB
-	ref        *exam.Referentiel
-	candidates *storage.CandidateService
+	db           *storage.DB
+	ref          *exam.Referentiel
+	candidates   *storage.CandidateService
+	sessions     *storage.SessionService
+	evaluations  *storage.EvaluationService
+	deliberation *storage.DeliberationService
+}
+
+// documents returns the session documents renderer acting as a.
+func (e *env) documents(a exam.Actor) *documents {
+	return &documents{sessions: e.sessions, evaluations: e.evaluations, deliberation: e.deliberation, ref: e.ref, actor: a}
 }
 
 func (e *env) Close() error { return e.db.Close() }
@@ -43,7 +51,14 @@ func openEnv(g *globals) (*env, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &env{db: db, ref: ref, candidates: storage.NewCandidateService(db, ref)}, nil
+	return &env{
+		db:           db,
+		ref:          ref,
+		candidates:   storage.NewCandidateService(db, ref),
+		sessions:     storage.NewSessionService(db, ref),
+		evaluations:  storage.NewEvaluationService(db, ref),
+		deliberation: storage.NewDeliberationService(db, ref),
+	}, nil
 }
 
 func defaultDBHint() string {
@@ -110,8 +125,9 @@ func runDemo(ctx context.Context, g *globals, args []string, stdout, stderr io.W
 	if err != nil {
 		return err
 	}
-	fmt.Fprintln(stdout, lang.X("cli.demo.done", "Demo data in {{.Path}}: {{.Created}} candidates created, {{.Skipped}} already present ({{.Elapsed}}).",
-		map[string]any{"Path": e.db.Path(), "Created": res.Created, "Skipped": res.Skipped, "Elapsed": time.Since(start).Round(time.Millisecond)}))
+	fmt.Fprintln(stdout, lang.X("cli.demo.done", "Demo data in {{.Path}}: {{.Created}} candidates created, {{.Skipped}} already present; {{.Sessions}} sessions created, {{.SessionsSkipped}} already present ({{.Elapsed}}).",
+		map[string]any{"Path": e.db.Path(), "Created": res.Created, "Skipped": res.Skipped, "Sessions": res.Sessions,
+			"SessionsSkipped": res.SessionsSkipped, "Elapsed": time.Since(start).Round(time.Millisecond)}))
 	return nil
 }
 
