@@ -74,17 +74,19 @@ func ParseDate(s string) (Date, error) {
 	if s == "" {
 		return Date{}, nil
 	}
-	bad := Errorf(EINVALID, "err.date.format", "“{{.Value}}” is not a date (expected dd/mm/yyyy)", map[string]any{"Value": s})
+	bad := func() error {
+		return Errorf(EINVALID, "err.date.format", "“{{.Value}}” is not a date (expected dd/mm/yyyy)", map[string]any{"Value": s})
+	}
 	sep := func(r rune) bool { return r == '/' || r == '-' || r == '.' }
 	parts := strings.FieldsFunc(s, sep)
 	if len(parts) != 3 {
-		return Date{}, bad
+		return Date{}, bad()
 	}
 	n := [3]int{}
 	for i, p := range parts {
 		v, err := strconv.Atoi(p)
 		if err != nil || v < 0 {
-			return Date{}, bad
+			return Date{}, bad()
 		}
 		n[i] = v
 	}
@@ -95,7 +97,7 @@ func ParseDate(s string) (Date, error) {
 	case len(parts[2]) == 4 && len(parts[0]) <= 2 && len(parts[1]) <= 2:
 		d = Date{n[2], time.Month(n[1]), n[0]}
 	default:
-		return Date{}, bad
+		return Date{}, bad()
 	}
 	if !d.Valid() {
 		return Date{}, Errorf(EINVALID, "err.date.calendar", "“{{.Value}}” does not exist in the calendar", map[string]any{"Value": s})

@@ -32,7 +32,7 @@ type Decoded struct {
 }
 
 // maxFileSize bounds what is read into memory: far more than any real
-// candidate list (10,000 rows of xlsx take about 1 MB).
+// candidate list (10,000 rows take about 0.6 MB as xlsx, 1.6 MB as CSV).
 const maxFileSize = 64 << 20
 
 // progressEvery is how many rows are read between two progress calls.
