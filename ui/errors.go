@@ -112,3 +112,13 @@ func shortDetail(s string) string {
 	}
 	return s
 }
+
+// keyText is the translated text of an *exam.Error without its field list,
+// as it reads inside a sentence ("« 25:00 » n'est pas une heure…").
+func keyText(err error) string {
+	var e *exam.Error
+	if errors.As(err, &e) && e.Key != "" {
+		return lang.X(e.Key, e.Message, e.Data)
+	}
+	return ErrorMessage(err)
+}

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"os"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -37,7 +38,7 @@ func SetupLanguage(pref string) string {
 	chosen := pref
 	if chosen != LangFrench && chosen != LangEnglish {
 		chosen = LangFrench
-		if sysLang == LangEnglish {
+		if sysLang == LangEnglish && !neutralLocale() {
 			chosen = LangEnglish
 		}
 	}
@@ -57,6 +58,19 @@ func SetupLanguage(pref string) string {
 	}
 	language.Store(chosen)
 	return chosen
+}
+
+// neutralLocale reports whether the environment names no language at all
+// (LANG=C.UTF-8, POSIX…), which Fyne reports as English: AMIS Jury then
+// speaks French, its default.
+func neutralLocale() bool {
+	for _, k := range []string{"LC_ALL", "LC_MESSAGES", "LANG"} {
+		if v := os.Getenv(k); v != "" {
+			v = strings.ToUpper(v)
+			return v == "C" || v == "POSIX" || strings.HasPrefix(v, "C.")
+		}
+	}
+	return false
 }
 
 // baseLanguage returns the language part of a locale: "fr-FR" gives "fr".
@@ -131,13 +145,16 @@ var candidateFields = []string{
 	exam.FieldSSTDate, exam.FieldAcquired,
 }
 
-// fieldLabel is the label of a candidate field, or the id itself for a field
-// that has none (a référentiel path, say).
+// fieldLabel is the label of a candidate or session field, or the id itself
+// for a field that has none (a référentiel path, say).
 func fieldLabel(field string) string {
 	for _, f := range candidateFields {
 		if f == field {
 			return lang.L(fieldKey(field))
 		}
+	}
+	if l, ok := sessionFieldLabel(field); ok {
+		return l
 	}
 	return field
 }

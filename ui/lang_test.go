@@ -119,6 +119,21 @@ func TestTranslations_KeysUsedByTheUIExist(t *testing.T) {
 	for _, l := range []string{LangFrench, LangEnglish} {
 		used["menu.view.language."+l] = "ui.go (onLanguage)"
 	}
+	for _, k := range exam.IncidentKinds {
+		used["incident.kind."+string(k)] = "session_labels.go (incidentKindLabel)"
+	}
+	for _, st := range []exam.TimerState{exam.TimerNotStarted, exam.TimerRunning, exam.TimerPaused, exam.TimerEnded} {
+		used["timer.state."+string(st)] = "timer.go (timerStateLabel)"
+	}
+	for _, k := range []exam.TimerEventKind{exam.TimerStart, exam.TimerPause, exam.TimerResume, exam.TimerEnd, exam.TimerExtra} {
+		used["timer.event."+string(k)] = "timer.go (record)"
+	}
+	for _, k := range []exam.ConflictKind{exam.ConflictTrainer, exam.ConflictEmployer, exam.ConflictCentre, exam.ConflictDeclared} {
+		used[k.Key()] = "session_labels.go (conflictText)"
+	}
+	for _, k := range sessionFieldKeys {
+		used[k] = "session_labels.go (sessionFieldKeys)"
+	}
 	for k, file := range used {
 		if _, ok := fr[k]; !ok {
 			t.Errorf("key %q used in %s is missing from fr.json", k, file)
@@ -135,6 +150,8 @@ func init() {
 	for _, f := range []string{
 		"exam/actor.go", "exam/candidate.go", "exam/date.go", "exam/errors.go", "exam/import.go", "exam/referentiel.go",
 		"storage/storage.go", "storage/candidates.go", "storage/audit.go",
+		"exam/session.go", "exam/decision.go", "exam/timing.go", "exam/schedule.go", "exam/minutes.go", "exam/dayplan.go",
+		"storage/sessions.go", "storage/evaluations.go", "storage/deliberation.go",
 		"storage/xlsx/import.go", "storage/xlsx/decode.go", "storage/xlsx/csv.go", "storage/xlsx/format.go",
 		"storage/xlsx/sheet.go", "storage/xlsx/columns.go", "storage/xlsx/template.go",
 		"cmd/amis/main.go", "cmd/amis/gui.go", "cmd/amis/commands.go",

@@ -10,6 +10,8 @@ package ui
 
 import (
 	"context"
+	"io"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -38,6 +40,36 @@ type Deps struct {
 	// TemplateXLSX is the import template to save for the user
 	// (assets.ImportTemplate); empty disables the command.
 	TemplateXLSX []byte
+
+	// Sessions, Evaluations and Deliberation run the jury mode; a nil
+	// Sessions leaves the Sessions tab empty.
+	Sessions     exam.SessionService
+	Evaluations  exam.EvaluationService
+	Deliberation exam.DeliberationService
+	// Documents renders the session documents; nil disables the buttons.
+	Documents Documents
+	// Now is the clock (nil: time.Now); tests set it.
+	Now func() time.Time
+}
+
+// now reads the clock of d.
+func (d Deps) now() time.Time {
+	if d.Now != nil {
+		return d.Now()
+	}
+	return time.Now()
+}
+
+// Documents writes the documents of a session; cmd/amis binds it to
+// storage/pdf and storage/xlsx. The UI hands it the file the user chose.
+type Documents interface {
+	// Minutes writes the procès-verbal of a certification session as PDF.
+	Minutes(ctx context.Context, sessionID int64, w io.Writer) error
+	// Feedback writes the feedback sheet of one candidate of a mock exam,
+	// format "pdf" or "xlsx".
+	Feedback(ctx context.Context, sessionID, candidateID int64, format string, w io.Writer) error
+	// Convocations writes the convocation list of a session as .xlsx.
+	Convocations(ctx context.Context, sessionID int64, w io.Writer) error
 }
 
 // Keyboard shortcuts, on the main menu (so that they work while an entry has
@@ -46,9 +78,16 @@ var (
 	shortcutNew    = &desktop.CustomShortcut{KeyName: fyne.KeyN, Modifier: fyne.KeyModifierShortcutDefault}
 	shortcutSave   = &desktop.CustomShortcut{KeyName: fyne.KeyS, Modifier: fyne.KeyModifierShortcutDefault}
 	shortcutSearch = &desktop.CustomShortcut{KeyName: fyne.KeyF, Modifier: fyne.KeyModifierShortcutDefault}
+	// Ctrl+1 and Ctrl+2 show the Candidats and Sessions tabs; Ctrl+PgDn and
+	// Ctrl+PgUp go through the sub-screens of the open session.
+	shortcutCandidates = &desktop.CustomShortcut{KeyName: fyne.Key1, Modifier: fyne.KeyModifierShortcutDefault}
+	shortcutSessions   = &desktop.CustomShortcut{KeyName: fyne.Key2, Modifier: fyne.KeyModifierShortcutDefault}
+	shortcutNextPart   = &desktop.CustomShortcut{KeyName: fyne.KeyPageDown, Modifier: fyne.KeyModifierShortcutDefault}
+	shortcutPrevPart   = &desktop.CustomShortcut{KeyName: fyne.KeyPageUp, Modifier: fyne.KeyModifierShortcutDefault}
 )
 
-// mainWindow is the app's window: menu, candidate screen and status bar.
+// mainWindow is the app's window: menu, the Candidats and Sessions tabs and
+// the status bar.
 type mainWindow struct {
 	app      fyne.App
 	win      fyne.Window
@@ -56,9 +95,14 @@ type mainWindow struct {
 	settings *Settings
 	tasks    *tasks
 
-	candidates *candidateScreen
-	status     *widget.Label
-	langItems  map[string]*fyne.MenuItem
+	tabs          *container.AppTabs
+	candidatesTab *container.TabItem
+	sessionsTab   *container.TabItem
+	candidates    *candidateScreen
+	sessions      *sessionsScreen // nil without Deps.Sessions
+	status        *widget.Label
+	langItems     map[string]*fyne.MenuItem
+	newItem       *fyne.MenuItem // "Nouveau candidat" or "Nouvelle session", after the tab
 
 	// dialog is the last dialog opened from the menu, for tests.
 	dialog dialog.Dialog
@@ -80,19 +124,39 @@ func newMainWindow(a fyne.App, d Deps, t *tasks) *mainWindow {
 		tasks:    t,
 	}
 	m.candidates = newCandidateScreen(a, m.win, d, t)
+	m.candidatesTab = container.NewTabItemWithIcon(lang.L("tab.candidates"), theme.AccountIcon(), m.candidates.content)
+	var sessionsContent fyne.CanvasObject
+	if d.Sessions != nil {
+		m.sessions = newSessionsScreen(a, m.win, d, t)
+		sessionsContent = m.sessions.content
+	} else {
+		sessionsContent = container.NewCenter(widget.NewLabel(lang.L("sessions.unavailable")))
+	}
+	m.sessionsTab = container.NewTabItemWithIcon(lang.L("tab.sessions"), theme.CalendarIcon(), sessionsContent)
+	m.tabs = container.NewAppTabs(m.candidatesTab, m.sessionsTab)
+	m.tabs.OnSelected = m.onTab
 	m.status = widget.NewLabel(lang.L("status.bar", map[string]any{
 		"Path": d.DBPath, "User": d.Actor.Name, "Role": roleLabel(d.Actor.Role),
 	}))
 	m.status.Truncation = fyne.TextTruncateEllipsis
 	m.status.SizeName = theme.SizeNameCaptionText
 	bottom := container.NewVBox(widget.NewSeparator(), m.status)
-	m.win.SetContent(container.New(layout.NewBorderLayout(nil, bottom, nil, nil), m.candidates.content, bottom))
+	m.win.SetContent(container.New(layout.NewBorderLayout(nil, bottom, nil, nil), m.tabs, bottom))
 	m.win.SetMainMenu(m.makeMenu())
 	c := m.win.Canvas()
-	c.AddShortcut(shortcutNew, func(fyne.Shortcut) { m.candidates.onNew() })
-	c.AddShortcut(shortcutSave, func(fyne.Shortcut) { m.candidates.onSave() })
-	c.AddShortcut(shortcutSearch, func(fyne.Shortcut) { m.candidates.onFocusSearch() })
+	c.AddShortcut(shortcutNew, func(fyne.Shortcut) { m.onNew() })
+	c.AddShortcut(shortcutSave, func(fyne.Shortcut) { m.onSave() })
+	c.AddShortcut(shortcutSearch, func(fyne.Shortcut) { m.onSearch() })
+	c.AddShortcut(shortcutCandidates, func(fyne.Shortcut) { m.tabs.Select(m.candidatesTab) })
+	c.AddShortcut(shortcutSessions, func(fyne.Shortcut) { m.tabs.Select(m.sessionsTab) })
+	c.AddShortcut(shortcutNextPart, func(fyne.Shortcut) { m.onPart(1) })
+	c.AddShortcut(shortcutPrevPart, func(fyne.Shortcut) { m.onPart(-1) })
 	m.win.SetCloseIntercept(m.onQuit)
+	m.win.SetOnClosed(func() {
+		if m.sessions != nil {
+			m.sessions.close()
+		}
+	})
 	m.win.SetMaster()
 	m.win.Resize(fyne.NewSize(1200, 800))
 	return m
@@ -100,9 +164,10 @@ func newMainWindow(a fyne.App, d Deps, t *tasks) *mainWindow {
 
 func (m *mainWindow) makeMenu() *fyne.MainMenu {
 	s := m.candidates
-	newItem := fyne.NewMenuItem(lang.L("menu.file.new"), s.onNew)
+	newItem := fyne.NewMenuItem(lang.L("menu.file.new"), m.onNew)
 	newItem.Shortcut = shortcutNew
-	saveItem := fyne.NewMenuItem(lang.L("menu.file.save"), s.onSave)
+	m.newItem = newItem
+	saveItem := fyne.NewMenuItem(lang.L("menu.file.save"), m.onSave)
 	saveItem.Shortcut = shortcutSave
 	importItem := fyne.NewMenuItem(lang.L("menu.file.import"), s.onImport)
 	importItem.Disabled = m.deps.Import == nil
@@ -113,8 +178,16 @@ func (m *mainWindow) makeMenu() *fyne.MainMenu {
 	file := fyne.NewMenu(lang.L("menu.file"), newItem, saveItem, fyne.NewMenuItemSeparator(),
 		importItem, templateItem, fyne.NewMenuItemSeparator(), quit)
 
-	searchItem := fyne.NewMenuItem(lang.L("menu.view.search"), s.onFocusSearch)
+	searchItem := fyne.NewMenuItem(lang.L("menu.view.search"), m.onSearch)
 	searchItem.Shortcut = shortcutSearch
+	candidatesItem := fyne.NewMenuItem(lang.L("menu.view.candidates"), func() { m.tabs.Select(m.candidatesTab) })
+	candidatesItem.Shortcut = shortcutCandidates
+	sessionsItem := fyne.NewMenuItem(lang.L("menu.view.sessions"), func() { m.tabs.Select(m.sessionsTab) })
+	sessionsItem.Shortcut = shortcutSessions
+	nextItem := fyne.NewMenuItem(lang.L("menu.view.next_part"), func() { m.onPart(1) })
+	nextItem.Shortcut = shortcutNextPart
+	prevItem := fyne.NewMenuItem(lang.L("menu.view.prev_part"), func() { m.onPart(-1) })
+	prevItem.Shortcut = shortcutPrevPart
 	m.langItems = map[string]*fyne.MenuItem{
 		LangFrench:  fyne.NewMenuItem(lang.L("menu.view.language.fr"), func() { m.onLanguage(LangFrench) }),
 		LangEnglish: fyne.NewMenuItem(lang.L("menu.view.language.en"), func() { m.onLanguage(LangEnglish) }),
@@ -122,7 +195,8 @@ func (m *mainWindow) makeMenu() *fyne.MainMenu {
 	m.checkLanguage()
 	langItem := fyne.NewMenuItem(lang.L("menu.view.language"), nil)
 	langItem.ChildMenu = fyne.NewMenu("", m.langItems[LangFrench], m.langItems[LangEnglish])
-	view := fyne.NewMenu(lang.L("menu.view"), searchItem, fyne.NewMenuItemSeparator(), langItem)
+	view := fyne.NewMenu(lang.L("menu.view"), candidatesItem, sessionsItem, nextItem, prevItem, fyne.NewMenuItemSeparator(),
+		searchItem, fyne.NewMenuItemSeparator(), langItem)
 
 	about := fyne.NewMenuItem(lang.L("menu.help.about"), m.onAbout)
 	help := fyne.NewMenu(lang.L("menu.help"), about)
@@ -189,7 +263,78 @@ func (m *mainWindow) onAbout() {
 	d.Show()
 }
 
-// onQuit closes the app, after confirmation when the form has unsaved edits.
+// onQuit closes the app, after confirmation when a form has unsaved edits.
 func (m *mainWindow) onQuit() {
-	m.candidates.confirmDiscard(m.app.Quit, nil)
+	m.candidates.confirmDiscard(func() {
+		if m.sessions != nil {
+			m.sessions.confirmDiscard(m.app.Quit, nil)
+			return
+		}
+		m.app.Quit()
+	}, nil)
+}
+
+// onTab follows the visible tab: the New menu item names what it creates,
+// and the session countdown ticks only while it can be seen.
+func (m *mainWindow) onTab(t *container.TabItem) {
+	onSessions := t == m.sessionsTab
+	if m.newItem != nil {
+		if onSessions {
+			m.newItem.Label = lang.L("menu.file.new_session")
+		} else {
+			m.newItem.Label = lang.L("menu.file.new")
+		}
+		if mm := m.win.MainMenu(); mm != nil {
+			mm.Refresh()
+		}
+	}
+	if m.sessions != nil {
+		m.sessions.setShown(onSessions)
+	}
+}
+
+// onNew (Ctrl+N) creates a candidate or a session, after the visible tab.
+func (m *mainWindow) onNew() {
+	if m.tabs.Selected() == m.sessionsTab {
+		if m.sessions != nil {
+			m.sessions.onNew()
+		}
+		return
+	}
+	m.candidates.onNew()
+}
+
+// onSave (Ctrl+S) saves the form of the visible tab.
+func (m *mainWindow) onSave() {
+	if m.tabs.Selected() == m.sessionsTab {
+		if m.sessions != nil {
+			m.sessions.onSave()
+		}
+		return
+	}
+	m.candidates.onSave()
+}
+
+// onSearch (Ctrl+F) shows the candidates and puts the cursor in the search.
+func (m *mainWindow) onSearch() {
+	m.tabs.Select(m.candidatesTab)
+	m.candidates.onFocusSearch()
+}
+
+// onPart shows the next (+1) or previous (-1) sub-screen of the open
+// session.
+func (m *mainWindow) onPart(step int) {
+	if m.tabs.Selected() != m.sessionsTab || m.sessions == nil || m.sessions.view == nil {
+		return
+	}
+	tabs := m.sessions.view.tabs
+	n := len(tabs.Items)
+	i := tabs.SelectedIndex()
+	for k := 0; k < n; k++ {
+		i = (i + step + n) % n
+		if !tabs.Items[i].Disabled() {
+			tabs.SelectIndex(i)
+			return
+		}
+	}
 }

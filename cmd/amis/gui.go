@@ -22,7 +22,7 @@ func runGUI(ctx context.Context, g *globals, withDemo bool) error {
 	a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
 	pref := g.lang
 	if pref == "" {
-		pref = a.Preferences().String("language")
+		pref = ui.NewSettings(a.Preferences()).Language()
 	}
 	ui.SetupLanguage(pref)
 
@@ -70,6 +70,10 @@ func runGUI(ctx context.Context, g *globals, withDemo bool) error {
 		},
 		LoadDemo:     loadDemo,
 		TemplateXLSX: assets.ImportTemplate,
+		Sessions:     e.sessions,
+		Evaluations:  e.evaluations,
+		Deliberation: e.deliberation,
+		Documents:    e.documents(actor),
 	})
 	w.ShowAndRun()
 	return nil
