@@ -6,7 +6,7 @@ VERSION := $(shell sed -n 's/^ *Version = "\(.*\)"/\1/p' FyneApp.toml)
 COMMIT  := $(shell git rev-parse --short=12 HEAD 2>/dev/null)
 LDFLAGS := -X main.version=$(VERSION) -X main.commit=$(COMMIT)
 
-.PHONY: all deps build run test bench clean
+.PHONY: all deps build run test bench package clean
 
 all: build
 
@@ -25,5 +25,10 @@ test: deps ## gofmt, vet, go test -race, smoke test under Xvfb
 bench: build ## benchmarks (see bench/README.md)
 	bench/run.sh
 
+package: ## dist/: the Linux package (fyne package, .tar.xz) and the Windows .exe (MinGW-w64)
+	@scripts/deps.sh --package
+	scripts/package.sh
+
 clean:
 	rm -f amis
+	rm -rf dist

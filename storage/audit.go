@@ -27,10 +27,17 @@ type Tx struct {
 // write runs fn in one IMMEDIATE transaction on the writer connection and
 // commits if fn succeeds; fn must record at least one audit entry, so that no
 // change escapes the log. It is the only way this package writes data.
+//
+// On a read-only database it returns ErrReadOnly before anything else; a
+// disk found full (SQLITE_FULL) gives ErrDiskFull, the transaction rolled
+// back.
 func (db *DB) write(ctx context.Context, a exam.Actor, fn func(tx *Tx) error) (err error) {
+	if db.ReadOnly() {
+		return db.readOnlyError()
+	}
 	stx, err := db.writer.BeginTx(ctx, nil)
 	if err != nil {
-		return fmt.Errorf("begin write: %w", err)
+		return fmt.Errorf("begin write: %w", db.diskFull(err))
 	}
 	committed := false
 	defer func() {
@@ -40,13 +47,13 @@ func (db *DB) write(ctx context.Context, a exam.Actor, fn func(tx *Tx) error) (e
 	}()
 	tx := &Tx{Tx: stx, ctx: ctx, db: db, actor: a}
 	if err := fn(tx); err != nil {
-		return err
+		return db.diskFull(err)
 	}
 	if tx.audited == 0 {
 		return errors.New("write without an audit entry")
 	}
 	if err := stx.Commit(); err != nil {
-		return fmt.Errorf("commit: %w", err)
+		return fmt.Errorf("commit: %w", db.diskFull(err))
 	}
 	committed = true
 	return nil

@@ -358,10 +358,11 @@ func (s *DeliberationService) Minutes(ctx context.Context, a exam.Actor, session
 // the decisions. When the last member signs, the session is locked
 // (SignedAt) and, in a certification session, the blocks each candidate
 // acquired are added to their record of acquired blocks (dated the
-// session's last day, with the session's reference). EINVALID (results
-// missing: err.sign.results_missing; no secret set; a session not started),
-// EFORBIDDEN (wrong secret: err.sign.secret), ECONFLICT (already signed),
-// ENOTFOUND, ELOCKED.
+// session's last day, with the session's reference); once that is
+// committed, an automatic backup goes into the backups folder (DB.OnBackup
+// hears of it). EINVALID (results missing: err.sign.results_missing; no
+// secret set; a session not started), EFORBIDDEN (wrong secret:
+// err.sign.secret), ECONFLICT (already signed), ENOTFOUND, ELOCKED.
 func (s *DeliberationService) Sign(ctx context.Context, a exam.Actor, sessionID, memberID int64, secret string) error {
 	if err := a.Require(exam.PermGrade); err != nil {
 		return fmt.Errorf("sign minutes: %w", err)
@@ -378,6 +379,7 @@ func (s *DeliberationService) Sign(ctx context.Context, a exam.Actor, sessionID,
 	if bcrypt.CompareHashAndPassword([]byte(hash), []byte(secret)) != nil {
 		return fmt.Errorf("sign minutes of session %d: %w", sessionID, wrongSecret(name))
 	}
+	locked := false
 	err = s.db.writeSession(ctx, a, func(tx *Tx) error {
 		sess, err := running(ctx, tx, sessionID)
 		if err != nil {
@@ -413,6 +415,7 @@ func (s *DeliberationService) Sign(ctx context.Context, a exam.Actor, sessionID,
 			return err
 		}
 		lock := len(signatures)+1 == len(sess.Jury)
+		locked = lock
 		rec := map[string]any{"member_id": memberID, "name": m.Name, "signed_at": fmtTime(now), "locked": lock}
 		if lock {
 			if _, err := tx.ExecContext(ctx, "UPDATE sessions SET signed_at = ? WHERE id = ?", fmtTime(now), sessionID); err != nil {
@@ -434,6 +437,9 @@ func (s *DeliberationService) Sign(ctx context.Context, a exam.Actor, sessionID,
 	})
 	if err != nil {
 		return fmt.Errorf("sign minutes of session %d: %w", sessionID, err)
+	}
+	if locked {
+		s.db.afterSigned(ctx) // the automatic "pv" backup (backup.go)
 	}
 	return nil
 }

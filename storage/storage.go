@@ -23,6 +23,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/mattn/go-sqlite3"
@@ -91,6 +92,20 @@ type DB struct {
 	reader *sql.DB
 	// now is the clock of audit entries and timestamps; tests replace it.
 	now func() time.Time
+	// lock is the instance lock held while the database is open for
+	// writing (lock_instance.go); nil when read-only.
+	lock *instanceLock
+	// readOnly says in English why the database is open for reading only;
+	// "" when it can be written (faults.go).
+	readOnly string
+
+	// BackupKeep is how many automatic backups the backups folder keeps;
+	// 0 means DefaultBackupKeep. Set it before use (backup.go).
+	BackupKeep int
+	// OnBackup, if set before use, is told of each automatic backup: the
+	// file written, or why it failed (the change it follows is saved).
+	OnBackup func(path string, err error)
+	backupMu sync.Mutex
 }
 
 // DefaultPath returns where the app keeps its database:
@@ -110,6 +125,12 @@ func DefaultPath() (string, error) {
 // untouched, with an EREFUSED *exam.Error when it is not an SQLite database,
 // is another program's database, was made by a newer version of AMIS Jury or
 // is damaged. Other failures carry the key err.db.open or err.db.migrate.
+//
+// The database is open for writing in one place at a time: Open takes an
+// instance lock (amis.db.lock beside it) until Close, and refuses with
+// ErrInUse (err.db.in_use, EREFUSED) while another window or process holds
+// it. A database whose file or folder cannot be written is opened for
+// reading only (DB.ReadOnly): every write then returns ErrReadOnly.
 func Open(path string) (*DB, error) {
 	abs, err := filepath.Abs(path)
 	if err != nil {
@@ -121,10 +142,24 @@ func Open(path string) (*DB, error) {
 	if err := inspect(abs); err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
-	if err := createPrivate(abs); err != nil {
+	if reason := readOnlyReason(abs); reason != "" {
+		return openReadOnly(abs, reason)
+	}
+	lock, err := acquireInstanceLock(abs)
+	var refused *exam.Error
+	switch {
+	case errors.As(err, &refused):
+		return nil, fmt.Errorf("open database: %w", err)
+	case err != nil && isReadOnlyError(err) && fileExists(abs):
+		return openReadOnly(abs, "the folder cannot be written: "+err.Error())
+	case err != nil:
 		return nil, fmt.Errorf("open database: %w", openError(abs, err))
 	}
-	db := &DB{path: abs, now: time.Now}
+	if err := createPrivate(abs); err != nil {
+		_ = lock.release()
+		return nil, fmt.Errorf("open database: %w", openError(abs, err))
+	}
+	db := &DB{path: abs, now: time.Now, lock: lock}
 	if err := db.open(); err != nil {
 		_ = db.Close()
 		return nil, fmt.Errorf("open database: %w", err)
@@ -149,7 +184,9 @@ func createPrivate(path string) error {
 func (db *DB) open() error {
 	ctx := context.Background()
 	var err error
-	db.writer, err = sql.Open("sqlite3", dsn(db.path, "_fk=on&_journal_mode=WAL&_busy_timeout=5000&_txlock=immediate&_sync=FULL"))
+	// WAL is set once the schema is current, not in the DSN: a migration
+	// that fails then rolls back to the file as it was, header included.
+	db.writer, err = sql.Open("sqlite3", dsn(db.path, "_fk=on&_busy_timeout=5000&_txlock=immediate&_sync=FULL"))
 	if err != nil {
 		return openError(db.path, err)
 	}
@@ -166,11 +203,16 @@ func (db *DB) open() error {
 		return err
 	}
 	var mode string
-	if err := db.writer.QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&mode); err != nil {
+	if err := db.writer.QueryRowContext(ctx, "PRAGMA journal_mode = WAL").Scan(&mode); err != nil {
 		return openError(db.path, err)
 	}
 	if !strings.EqualFold(mode, "wal") {
 		return openError(db.path, fmt.Errorf("journal mode is %q, not wal", mode))
+	}
+	// A read opens the WAL on this connection, which then, closing last,
+	// checkpoints it and deletes it.
+	if _, err := db.writer.ExecContext(ctx, "SELECT count(*) FROM sqlite_master"); err != nil {
+		return openError(db.path, err)
 	}
 	db.reader, err = sql.Open("sqlite3", dsn(db.path, "mode=ro&_fk=on&_busy_timeout=5000"))
 	if err != nil {
@@ -198,8 +240,8 @@ func dsn(abs, query string) string {
 // Path returns the absolute path of the database file.
 func (db *DB) Path() string { return db.path }
 
-// Close closes the connections; the last one checkpoints the WAL into the
-// database file.
+// Close closes the connections, the last one checkpointing the WAL into
+// the database file, then releases the instance lock.
 func (db *DB) Close() error {
 	var errs []error
 	if db.reader != nil {
@@ -208,6 +250,7 @@ func (db *DB) Close() error {
 	if db.writer != nil {
 		errs = append(errs, db.writer.Close())
 	}
+	errs = append(errs, db.lock.release())
 	if err := errors.Join(errs...); err != nil {
 		return fmt.Errorf("close database: %w", err)
 	}
@@ -286,13 +329,12 @@ func inspect(path string) error {
 
 	// mode=ro: SQLite opens the file without write access, so nothing here
 	// can change it. No journal_mode either: setting it writes the header.
-	conn, err := sql.Open("sqlite3", dsn(path, "mode=ro&_busy_timeout=5000"))
+	ctx := context.Background()
+	conn, err := openReadOnlyConn(ctx, path, "_busy_timeout=5000", 1)
 	if err != nil {
-		return openError(path, err)
+		return readError(path, err)
 	}
 	defer conn.Close()
-	conn.SetMaxOpenConns(1)
-	ctx := context.Background()
 	var appID, version, objects int64
 	if err := conn.QueryRowContext(ctx, "PRAGMA application_id").Scan(&appID); err != nil {
 		return readError(path, err)
@@ -315,6 +357,13 @@ func inspect(path string) error {
 	}
 	if appID == applicationID && version == 0 {
 		return corrupt(path, "stamped as AMIS Jury but has no schema version")
+	}
+	if appID == applicationID {
+		if missing, err := missingTables(ctx, conn, int(version)); err != nil {
+			return readError(path, err)
+		} else if missing != "" {
+			return corrupt(path, fmt.Sprintf("the table %s of schema %d is missing", missing, version))
+		}
 	}
 	problems, err := pragmaCheck(ctx, conn, "quick_check")
 	if err != nil {
@@ -393,6 +442,11 @@ type CheckReport struct {
 	// AuditBrokenAt is the ID of the first audit entry whose hash chain
 	// does not hold; 0 when the chain is intact.
 	AuditBrokenAt int64
+	// SignedSessions is the number of signed PVs; MinutesBrokenAt the ID of
+	// the first session whose signed PV is inconsistent (check_minutes.go),
+	// 0 when all hold.
+	SignedSessions  int
+	MinutesBrokenAt int64
 	// Problems says in English what is wrong, one sentence each.
 	Problems []string
 }
@@ -409,6 +463,7 @@ func (r *CheckReport) String() string {
 	fmt.Fprintf(&b, "journal mode:   %s\n", r.JournalMode)
 	fmt.Fprintf(&b, "candidates:     %d\n", r.Candidates)
 	fmt.Fprintf(&b, "audit entries:  %d\n", r.AuditEntries)
+	fmt.Fprintf(&b, "signed PVs:     %d\n", r.SignedSessions)
 	if r.OK() {
 		b.WriteString("result:         ok\n")
 		return b.String()
@@ -421,7 +476,10 @@ func (r *CheckReport) String() string {
 }
 
 // Check verifies the whole database: SQLite's full integrity check, the
-// schema version and application id, WAL mode and the audit hash chain. A
+// schema version and application id, WAL mode, the audit hash chain, the
+// signed PVs (checkMinutes) and the schema itself: a table, index or
+// trigger (the lock of signed PVs, the append-only audit log) missing,
+// changed or added outside the migrations. A
 // problem found goes into the report; the error is for a check that could
 // not run.
 func (db *DB) Check(ctx context.Context) (*CheckReport, error) {
@@ -462,5 +520,17 @@ func (db *DB) Check(ctx context.Context) (*CheckReport, error) {
 	if r.AuditBrokenAt != 0 {
 		r.Problems = append(r.Problems, fmt.Sprintf("audit log altered: the hash chain breaks at entry %d", r.AuditBrokenAt))
 	}
+	var problem string
+	if r.SignedSessions, r.MinutesBrokenAt, problem, err = checkMinutes(ctx, db.reader); err != nil {
+		return nil, fmt.Errorf("check database: %w", err)
+	}
+	if r.MinutesBrokenAt != 0 {
+		r.Problems = append(r.Problems, fmt.Sprintf("signed minutes of session %d: %s", r.MinutesBrokenAt, problem))
+	}
+	schema, err := schemaProblems(ctx, db.reader, r.SchemaVersion)
+	if err != nil {
+		return nil, fmt.Errorf("check database: %w", err)
+	}
+	r.Problems = append(r.Problems, schema...)
 	return r, nil
 }

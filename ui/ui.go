@@ -10,6 +10,7 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"io"
 	"time"
 
@@ -48,6 +49,8 @@ type Deps struct {
 	Deliberation exam.DeliberationService
 	// Documents renders the session documents; nil disables the buttons.
 	Documents Documents
+	// Export writes the certifier export (nil hides the menu item).
+	Export ExportFunc
 	// Now is the clock (nil: time.Now); tests set it.
 	Now func() time.Time
 }
@@ -173,10 +176,12 @@ func (m *mainWindow) makeMenu() *fyne.MainMenu {
 	importItem.Disabled = m.deps.Import == nil
 	templateItem := fyne.NewMenuItem(lang.L("menu.file.template"), s.onTemplate)
 	templateItem.Disabled = len(m.deps.TemplateXLSX) == 0
+	exportItem := fyne.NewMenuItem(lang.L("menu.file.export"), m.onExport)
+	exportItem.Disabled = m.deps.Export == nil || m.deps.Sessions == nil
 	quit := fyne.NewMenuItem(lang.L("menu.file.quit"), m.onQuit)
 	quit.IsQuit = true
 	file := fyne.NewMenu(lang.L("menu.file"), newItem, saveItem, fyne.NewMenuItemSeparator(),
-		importItem, templateItem, fyne.NewMenuItemSeparator(), quit)
+		importItem, templateItem, fyne.NewMenuItemSeparator(), exportItem, fyne.NewMenuItemSeparator(), quit)
 
 	searchItem := fyne.NewMenuItem(lang.L("menu.view.search"), m.onSearch)
 	searchItem.Shortcut = shortcutSearch
@@ -230,6 +235,25 @@ func (m *mainWindow) onLanguage(l string) {
 	d := dialog.NewInformation(lang.L("language.title"), msg, m.win)
 	m.dialog = d
 	d.Show()
+}
+
+// onExport lists the sessions off the UI goroutine, then opens the export
+// dialog on them.
+func (m *mainWindow) onExport() {
+	if m.deps.Export == nil || m.deps.Sessions == nil {
+		return
+	}
+	svc, actor := m.deps.Sessions, m.deps.Actor
+	m.tasks.run(func() func() {
+		list, err := svc.FindSessions(context.Background(), actor, exam.SessionFilter{})
+		return func() {
+			if err != nil {
+				dialog.ShowError(errors.New(ErrorMessage(err)), m.win)
+				return
+			}
+			showExportDialog(m.win, list, m.deps.Export)
+		}
+	})
 }
 
 // onAbout shows the version, the database and the référentiel in use.

@@ -31,7 +31,7 @@ func TestMainWindow_MenuAndAbout(t *testing.T) {
 		}
 	}
 	got := strings.Join(labels, "|")
-	want := "Fichier|Nouveau candidat|Enregistrer|Importer…|Modèle d'import…|Quitter|Affichage|Candidats|Sessions|Écran suivant de la session|Écran précédent de la session|Rechercher un candidat|Langue|Aide|À propos"
+	want := "Fichier|Nouveau candidat|Enregistrer|Importer…|Modèle d'import…|Exporter pour le certificateur…|Quitter|Affichage|Candidats|Sessions|Écran suivant de la session|Écran précédent de la session|Rechercher un candidat|Langue|Aide|À propos"
 	if got != want {
 		t.Errorf("menus = %s\nwant    %s", got, want)
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"io"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
@@ -12,6 +13,7 @@ import (
 	"github.com/amisjury/amis/assets"
 	"github.com/amisjury/amis/demo"
 	"github.com/amisjury/amis/exam"
+	"github.com/amisjury/amis/storage"
 	"github.com/amisjury/amis/storage/xlsx"
 	"github.com/amisjury/amis/ui"
 )
@@ -74,6 +76,13 @@ func runGUI(ctx context.Context, g *globals, withDemo bool) error {
 		Evaluations:  e.evaluations,
 		Deliberation: e.deliberation,
 		Documents:    e.documents(actor),
+		Export: func(ctx context.Context, ids []int64, draft bool, path string, progress func(done, total int)) error {
+			svc := storage.NewExportService(e.db, e.ref)
+			sel := storage.ExportSelection{SessionIDs: ids, Draft: draft}
+			return writeAtomically(path, func(w io.Writer) error {
+				return xlsx.WriteExport(ctx, w, svc, actor, sel, progress)
+			})
+		},
 	})
 	w.ShowAndRun()
 	return nil

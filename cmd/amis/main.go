@@ -63,6 +63,10 @@ func init() {
 		{"import", "FILE.xlsx|FILE.csv", "import candidates (all or nothing) and print the report", runImport},
 		{"check", "", "verify the database (integrity, schema version, audit chain)", runCheck},
 		{"sessions", "", "list the sessions (kind, scope, dates, place, candidates, state)", runSessions},
+		{"backup", "[-o FILE]", "write a checked copy of the database (works while the app is open)", runBackup},
+		{"restore", "FILE", "replace the database by a checked backup, keeping the replaced one", runRestore},
+		{"export", "--session ID [--from DATE --to DATE] [--draft] [--csv] -o FILE.xlsx", "export signed certification sessions for the certifier", runExport},
+		{"bench-data", "[--candidates N] [--seed S]", "create a signed session of N generated candidates (benchmarks)", runBenchData},
 		{"version", "", "print the version", runVersion},
 	}
 }

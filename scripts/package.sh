@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Builds the release packages of AMIS Jury into dist/ (make package):
+#  - dist/amis-jury-VERSION-linux-amd64.tar.xz, made by `fyne package` from the
+#    root FyneApp.toml and assets/icon.png around the Linux binary (it installs
+#    with `sudo make install` from the unpacked folder: binary, .desktop, icon);
+#  - dist/amis-jury-VERSION-windows-amd64.exe, cross-built with MinGW-w64
+#    (cgo: SQLite and GLFW), a GUI program (-H=windowsgui).
+# Both carry the version of FyneApp.toml and the git commit (`amis version`).
+# Needs scripts/deps.sh --package (the MinGW compiler, the fyne CLI).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH=$PATH:/usr/local/go/bin:$(go env GOPATH)/bin
+export LANG=${LANG:-fr_FR.UTF-8}
+
+version=$(sed -n 's/^ *Version = "\(.*\)"/\1/p' FyneApp.toml)
+build=$(sed -n 's/^ *Build = \([0-9]*\)/\1/p' FyneApp.toml)
+commit=$(git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
+if [ -n "$(git status --porcelain --untracked-files=no 2>/dev/null)" ]; then commit="$commit+"; fi
+ldflags="-s -w -X main.version=$version -X main.commit=$commit"
+dist=dist
+mkdir -p "$dist"
+start=$(date +%s)
+
+echo "== Linux: go build, fyne package"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+go build -trimpath -ldflags "$ldflags" -o "$work/amis-jury" ./cmd/amis
+"$work/amis-jury" version
+# fyne package writes "<Name>.tar.xz" into the current folder.
+(cd "$work" && fyne package --os linux --src "$OLDPWD" --exe "$work/amis-jury" --release \
+  --app-version "$version" --app-build "${build:-1}" --icon "$OLDPWD/assets/icon.png" >/dev/null)
+linux="$dist/amis-jury-$version-linux-amd64.tar.xz"
+mv "$work"/*.tar.xz "$linux"
+tar -tJf "$linux" | sed 's/^/  /'
+
+echo "== Windows: cross-build with MinGW-w64"
+windows="$dist/amis-jury-$version-windows-amd64.exe"
+CGO_ENABLED=1 GOOS=windows GOARCH=amd64 CC=x86_64-w64-mingw32-gcc \
+  go build -trimpath -ldflags "$ldflags -H=windowsgui" -o "$windows" ./cmd/amis
+file "$windows" 2>/dev/null | sed 's/^/  /' || true
+
+(cd "$dist" && sha256sum "$(basename "$linux")" "$(basename "$windows")" >SHA256SUMS)
+echo "== dist/ ($((($(date +%s) - start))) s)"
+ls -l "$dist" | sed 's/^/  /'
+echo "  Linux binary: $(stat -c %s "$work/amis-jury") bytes; Windows .exe: $(stat -c %s "$windows") bytes"
