@@ -33,6 +33,10 @@ func currentLanguage() string { return language.Load().(string) }
 // English. It returns the language used. Call it once, before building any
 // window.
 func SetupLanguage(pref string) string {
+	if neutralLocale() && os.Getenv("LANGUAGE") == "" {
+		// Name our default so that Fyne stops trying to parse "C".
+		_ = os.Setenv("LANGUAGE", LangFrench)
+	}
 	sys := lang.SystemLocale()
 	sysLang := baseLanguage(sys)
 	chosen := pref
