@@ -10,7 +10,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH=$PATH:/usr/local/go/bin:$(go env GOPATH)/bin
-export LANG=${LANG:-fr_FR.UTF-8}
+export LANG=fr_FR.UTF-8
 
 version=$(sed -n 's/^ *Version = "\(.*\)"/\1/p' FyneApp.toml)
 build=$(sed -n 's/^ *Build = \([0-9]*\)/\1/p' FyneApp.toml)
@@ -26,9 +26,13 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 go build -trimpath -ldflags "$ldflags" -o "$work/amis-jury" ./cmd/amis
 "$work/amis-jury" version
-# fyne package writes "<Name>.tar.xz" into the current folder.
+# fyne package writes "<Name>.tar.xz" into the current folder, and rewrites the
+# FyneApp.toml it reads (reformatted, Build + 1): it is put back as it was.
+cp -p FyneApp.toml "$work/FyneApp.toml"
 (cd "$work" && fyne package --os linux --src "$OLDPWD" --exe "$work/amis-jury" --release \
-  --app-version "$version" --app-build "${build:-1}" --icon "$OLDPWD/assets/icon.png" >/dev/null)
+  --app-version "$version" --app-build "${build:-1}" >/dev/null) || status=$?
+cp -p "$work/FyneApp.toml" FyneApp.toml
+[ -z "${status:-}" ] || exit "$status"
 linux="$dist/amis-jury-$version-linux-amd64.tar.xz"
 mv "$work"/*.tar.xz "$linux"
 tar -tJf "$linux" | sed 's/^/  /'

@@ -298,7 +298,7 @@ func auditHead(ctx context.Context, q queryer) (string, error) {
 }
 
 func fileAuditHead(ctx context.Context, path string) (string, error) {
-	conn, err := openReadOnlyConn(ctx, path, "_busy_timeout=5000", 1)
+	conn, err := openReadOnlyConn(ctx, path, "_busy_timeout=5000", 1, true)
 	if err != nil {
 		return "", err
 	}
@@ -348,14 +348,14 @@ func verifyFile(ctx context.Context, path string, full bool) (*BackupInfo, error
 	if st.Size() == 0 {
 		return nil, notOurs
 	}
-	if err := inspect(path); err != nil {
+	if err := inspectFile(path, true); err != nil {
 		var e *exam.Error
 		if errors.As(err, &e) && e.Key == "err.db.corrupt" {
 			return nil, damaged(path, fmt.Sprint(e.Data["Reason"]))
 		}
 		return nil, err
 	}
-	conn, err := openReadOnlyConn(ctx, path, "_busy_timeout=5000", 1)
+	conn, err := openReadOnlyConn(ctx, path, "_busy_timeout=5000", 1, true)
 	if err != nil {
 		return nil, readError(path, err)
 	}
@@ -522,7 +522,7 @@ func restore(ctx context.Context, backupPath, dbPath string) (*RestoreReport, er
 // copyDatabase writes a compact copy of the database file from (read only)
 // to the new file to, flushed to the disk.
 func copyDatabase(ctx context.Context, from, to string) error {
-	conn, err := openReadOnlyConn(ctx, from, "_busy_timeout=5000", 1)
+	conn, err := openReadOnlyConn(ctx, from, "_busy_timeout=5000", 1, true)
 	if err != nil {
 		return readError(from, err)
 	}

@@ -110,9 +110,6 @@ func minutesProblem(ctx context.Context, q queryer, id int64, signedAt, startedA
 	return "", nil
 }
 
-// schemaObject is one row of sqlite_master: "type name" and its SQL.
-type schemaObject struct{ key, sql string }
-
 var (
 	expectedMu sync.Mutex
 	expected   = map[int]map[string]string{}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -73,7 +74,7 @@ func readOnlyReason(abs string) string {
 	}
 	f.Close()
 	// Windows sets the read-only attribute on folders it customises, and
-	// ignores it there: only the file's counts.
+	// ignores it there: only the file's attribute counts.
 	if runtime.GOOS != "windows" {
 		if dst, err := os.Stat(filepath.Dir(abs)); err == nil && dst.Mode().Perm()&0o222 == 0 {
 			return "the folder is read-only"
@@ -95,26 +96,59 @@ func isReadOnlyError(err error) bool {
 	return errors.Is(err, fs.ErrPermission) || errors.Is(err, syscall.EROFS)
 }
 
-// openReadOnlyConn opens an SQLite connection (pool of one) that cannot
-// write to the database at path, with the extra DSN query given. Reading a
-// WAL database needs its -shm index beside it; in a folder where it cannot
-// be created (a read-only medium, a folder without write permission) the
-// database is opened immutable instead, which is right there since no one
-// can write it either, unless a -wal file holds changes not yet copied into
-// the database: immutable would not see them, so that case fails.
-func openReadOnlyConn(ctx context.Context, path, query string, conns int) (*sql.DB, error) {
+// openReadOnlyConn opens a pool of conns SQLite connections that cannot
+// write to the database at path, with the extra DSN query given.
+//
+// Reading a WAL database needs its -shm index beside it, and SQLite creates
+// it (and an empty -wal) if missing, with the database file's permissions.
+// A frozen file, one that no one can write (read-only permissions, folder or
+// medium), is opened immutable instead, so that nothing is created beside it:
+// a -shm and -wal made read-only like a 0444 file would stop every write once
+// the file is made writable again. A file that is not frozen is opened so
+// too when the -shm cannot be created. Either way, not when a -wal file holds
+// changes not yet copied into the database, which immutable would not see:
+// SQLite reads them through the -shm, or the open fails.
+func openReadOnlyConn(ctx context.Context, path, query string, conns int, frozen bool) (*sql.DB, error) {
 	if query != "" {
 		query = "&" + query
+	}
+	if frozen && !walHolds(path) {
+		return probe(ctx, path, "mode=ro&immutable=1"+query, conns)
 	}
 	conn, err := probe(ctx, path, "mode=ro"+query, conns)
 	var se sqlite3.Error
 	if err == nil || !errors.As(err, &se) || (se.Code != sqlite3.ErrCantOpen && se.Code != sqlite3.ErrReadonly) {
 		return conn, err
 	}
-	if st, werr := os.Stat(path + "-wal"); werr == nil && st.Size() > 0 {
+	if walHolds(path) {
 		return nil, err
 	}
 	return probe(ctx, path, "mode=ro&immutable=1"+query, conns)
+}
+
+// walHolds reports whether the database at path has a non-empty -wal file
+// beside it: changes (perhaps) not yet copied into the database.
+func walHolds(path string) bool {
+	st, err := os.Stat(path + "-wal")
+	return err == nil && st.Size() > 0
+}
+
+// headerJournalMode reads from the database header whether the file is in
+// WAL mode: PRAGMA journal_mode says "delete" on an immutable connection.
+func headerJournalMode(path string) string {
+	f, err := os.Open(path)
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	b := make([]byte, 20)
+	if _, err := io.ReadFull(f, b); err != nil {
+		return ""
+	}
+	if b[18] == 2 && b[19] == 2 { // file format read/write versions: 2 is WAL
+		return "wal"
+	}
+	return "delete"
 }
 
 // probe opens a connection pool and reads the schema once, which is when
@@ -156,16 +190,16 @@ func OpenReadOnly(path string) (*DB, error) {
 	if err := inspect(abs); err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
-	return openReadOnly(abs, "opened for reading only")
+	return openReadOnly(abs, "opened for reading only", false)
 }
 
 // openReadOnly opens the inspected database at abs for reading only; reason
-// says why, in English.
-func openReadOnly(abs, reason string) (*DB, error) {
+// says why, in English; frozen, that no one can write it (openReadOnlyConn).
+func openReadOnly(abs, reason string, frozen bool) (*DB, error) {
 	ctx := context.Background()
 	db := &DB{path: abs, now: time.Now, readOnly: reason}
 	var err error
-	if db.reader, err = openReadOnlyConn(ctx, abs, "_fk=on&_busy_timeout=5000", readers); err != nil {
+	if db.reader, err = openReadOnlyConn(ctx, abs, "_fk=on&_busy_timeout=5000", readers, frozen); err != nil {
 		return nil, fmt.Errorf("open database: %w", readError(abs, err))
 	}
 	var version int

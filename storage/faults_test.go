@@ -85,6 +85,9 @@ func TestOpen_ReadOnlyFile(t *testing.T) {
 	if err := db.Close(); err != nil {
 		t.Fatal(err)
 	}
+	// Nothing was created beside it: a -wal and -shm made read-only like the
+	// file would stop every write once it is made writable again.
+	onlyFiles(t, filepath.Dir(path), "amis.db")
 	// Writable again, it opens for writing.
 	if err := os.Chmod(path, 0o600); err != nil {
 		t.Fatal(err)
@@ -113,8 +116,11 @@ func TestOpen_ReadOnlyFolder(t *testing.T) {
 	if err != nil {
 		t.Fatalf("a database in a read-only folder must open for reading: %v", err)
 	}
-	defer db.Close()
 	checkReadOnly(t, db, path, 3)
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	onlyFiles(t, dir, "amis.db")
 }
 
 func TestOpen_ReadOnlyOldSchema(t *testing.T) {

@@ -96,3 +96,18 @@ func FuzzOpen(f *testing.F) {
 		}
 	})
 }
+
+// TestOpen_RefusesUnstampedWithVersion: FuzzOpen's first finding
+// (testdata/fuzz/FuzzOpen/e1e1fbf84de77ff1). A database without our stamp
+// and without objects but with a schema version was taken as new, no
+// migration ran, and every query then failed.
+func TestOpen_RefusesUnstampedWithVersion(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "amis.db")
+	rawExec(t, path, "PRAGMA user_version = 2")
+	before := fileHash(t, path)
+	_, err := Open(path)
+	wantCode(t, err, exam.EREFUSED, "err.db.foreign")
+	if fileHash(t, path) != before {
+		t.Fatal("the refused file was modified")
+	}
+}

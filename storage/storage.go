@@ -139,11 +139,12 @@ func Open(path string) (*DB, error) {
 	if err := os.MkdirAll(filepath.Dir(abs), 0o700); err != nil {
 		return nil, fmt.Errorf("open database: %w", openError(abs, err))
 	}
-	if err := inspect(abs); err != nil {
+	reason := readOnlyReason(abs)
+	if err := inspectFile(abs, reason != ""); err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
-	if reason := readOnlyReason(abs); reason != "" {
-		return openReadOnly(abs, reason)
+	if reason != "" {
+		return openReadOnly(abs, reason, true)
 	}
 	lock, err := acquireInstanceLock(abs)
 	var refused *exam.Error
@@ -151,7 +152,7 @@ func Open(path string) (*DB, error) {
 	case errors.As(err, &refused):
 		return nil, fmt.Errorf("open database: %w", err)
 	case err != nil && isReadOnlyError(err) && fileExists(abs):
-		return openReadOnly(abs, "the folder cannot be written: "+err.Error())
+		return openReadOnly(abs, "the folder cannot be written: "+err.Error(), true)
 	case err != nil:
 		return nil, fmt.Errorf("open database: %w", openError(abs, err))
 	}
@@ -296,7 +297,11 @@ func (db *DB) apply(ctx context.Context, m migration) (err error) {
 // inspect refuses, without writing to it, an existing non-empty file that is
 // not an AMIS Jury database this version can use. A missing or empty file
 // passes: SQLite will create the database.
-func inspect(path string) error {
+func inspect(path string) error { return inspectFile(path, false) }
+
+// inspectFile is inspect; frozen says that no one can write the file
+// (openReadOnlyConn).
+func inspectFile(path string, frozen bool) error {
 	f, err := os.Open(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil
@@ -330,7 +335,7 @@ func inspect(path string) error {
 	// mode=ro: SQLite opens the file without write access, so nothing here
 	// can change it. No journal_mode either: setting it writes the header.
 	ctx := context.Background()
-	conn, err := openReadOnlyConn(ctx, path, "_busy_timeout=5000", 1)
+	conn, err := openReadOnlyConn(ctx, path, "_busy_timeout=5000", 1, frozen)
 	if err != nil {
 		return readError(path, err)
 	}
@@ -346,8 +351,9 @@ func inspect(path string) error {
 		return readError(path, err)
 	}
 	// A database stamped by another program is refused even when empty: it
-	// is that program's file. Without a stamp, only an empty one is ours to take.
-	if appID != applicationID && (appID != 0 || objects > 0) {
+	// is that program's file. Without a stamp, only a blank one (no object,
+	// no schema version) is ours to take.
+	if appID != applicationID && (appID != 0 || objects > 0 || version != 0) {
 		return refusal("err.db.foreign", "{{.Path}} is another program's database, not an AMIS Jury database",
 			map[string]any{"Path": path, "ApplicationID": fmt.Sprintf("0x%08X", uint32(appID))})
 	}
@@ -504,6 +510,9 @@ func (db *DB) Check(ctx context.Context) (*CheckReport, error) {
 		if err := db.reader.QueryRowContext(ctx, q.sql).Scan(q.dest); err != nil {
 			return nil, fmt.Errorf("check database: %s: %w", q.sql, err)
 		}
+	}
+	if db.ReadOnly() && !strings.EqualFold(r.JournalMode, "wal") {
+		r.JournalMode = headerJournalMode(db.path) // immutable: see openReadOnlyConn
 	}
 	if r.SchemaVersion != r.KnownSchemaVersion {
 		r.Problems = append(r.Problems, fmt.Sprintf("schema version %d, expected %d", r.SchemaVersion, r.KnownSchemaVersion))

@@ -44,6 +44,8 @@ func runGUI(ctx context.Context, g *globals, withDemo bool) error {
 		return errRefused
 	}
 	defer e.Close()
+	// Runs before Close: at most one backup a day, beside the database.
+	defer func() { _, _ = e.db.BackupOnExit(context.Background()) }()
 
 	actor := exam.Actor{Name: lang.X("gui.local_admin", "local administrator"), Role: exam.RoleAdmin}
 	loadDemo := func(ctx context.Context) error {

@@ -5,6 +5,10 @@
 //	amis demo    [--db PATH] [--candidates N] [--seed S]
 //	amis import  [--db PATH] FILE
 //	amis check   [--db PATH]
+//	amis sessions [--db PATH]
+//	amis export  [--db PATH] --session ID… -o FILE.xlsx
+//	amis backup  [--db PATH] -o FILE
+//	amis restore [--db PATH] FILE
 //	amis version
 package main
 
@@ -16,7 +20,6 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"strings"
 )
 
 // Set at build time: -ldflags "-X main.version=1.2.3 -X main.commit=abc".
@@ -185,5 +188,3 @@ func versionString() string {
 	}
 	return s
 }
-
-func indent(s string) string { return "  " + strings.ReplaceAll(s, "\n", "\n  ") }

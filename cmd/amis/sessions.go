@@ -30,7 +30,7 @@ func runSessions(ctx context.Context, g *globals, args []string, stdout, stderr 
 			return exam.Errorf(exam.EREFUSED, "cli.check.missing", "{{.Path}}: no such database", map[string]any{"Path": g.db})
 		}
 	}
-	e, err := openEnv(g)
+	e, err := openEnvReading(g, stderr)
 	if err != nil {
 		return err
 	}
