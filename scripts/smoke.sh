@@ -8,7 +8,7 @@ out=${SMOKE_DIR:-$(mktemp -d)}
 mkdir -p "$out"
 bin="$out/amis"
 db="$out/smoke.db"
-go build -o "$bin" ./cmd/amis
+go build -ldflags "-X main.commit=$(git rev-parse --short=12 HEAD 2>/dev/null)" -o "$bin" ./cmd/amis
 
 "$bin" version
 "$bin" demo --db "$db"
