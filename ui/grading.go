@@ -108,34 +108,7 @@ func (g *gradingScreen) setSession(s *exam.Session, _ *exam.Minutes) {
 	g.session = s
 	g.syncing = true
 	defer func() { g.syncing = false }()
-	var opts []string
-	g.candIDs = nil
-	for i := range s.Candidates {
-		sc := &s.Candidates[i]
-		name := sc.Candidate.DisplayName()
-		if sc.Absent {
-			name = lang.L("day.candidate_absent", map[string]any{"Name": name})
-		}
-		opts = append(opts, name)
-		g.candIDs = append(g.candIDs, sc.Candidate.ID)
-	}
-	g.candidate.Options = opts
-	g.candidate.ClearSelected()
-	for i, id := range g.candIDs {
-		if id == g.candID {
-			g.candidate.SetSelectedIndex(i)
-		}
-	}
-	if g.candidate.SelectedIndex() < 0 {
-		g.candID = 0
-		for i := range s.Candidates {
-			if !s.Candidates[i].Absent {
-				g.candidate.SetSelectedIndex(i)
-				g.candID = g.candIDs[i]
-				break
-			}
-		}
-	}
+	g.candIDs, g.candID = fillCandidateSelect(g.candidate, s, g.candID)
 	g.candidate.Refresh()
 	g.fillMembers()
 	g.updateEnabled()

@@ -108,33 +108,10 @@ func (t *timerScreen) setSession(s *exam.Session, _ *exam.Minutes) {
 	t.session = s
 	t.syncing = true
 	defer func() { t.syncing = false }()
-	var opts []string
-	t.candIDs = nil
-	for i := range s.Candidates {
-		sc := &s.Candidates[i]
-		name := sc.Candidate.DisplayName()
-		if sc.Absent {
-			name = lang.L("day.candidate_absent", map[string]any{"Name": name})
-		}
-		opts = append(opts, name)
-		t.candIDs = append(t.candIDs, sc.Candidate.ID)
-	}
-	t.candidate.Options = opts
-	t.candidate.ClearSelected()
-	for i, id := range t.candIDs {
-		if id == t.candID {
-			t.candidate.SetSelectedIndex(i)
-		}
-	}
-	if t.candidate.SelectedIndex() < 0 {
-		t.candID, t.code = 0, ""
-		for i := range s.Candidates {
-			if !s.Candidates[i].Absent {
-				t.candidate.SetSelectedIndex(i)
-				t.candID = t.candIDs[i]
-				break
-			}
-		}
+	prev := t.candID
+	t.candIDs, t.candID = fillCandidateSelect(t.candidate, s, t.candID)
+	if t.candID != prev {
+		t.code = ""
 	}
 	t.candidate.Refresh()
 	t.fillTrials()

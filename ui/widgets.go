@@ -12,6 +12,8 @@ import (
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"github.com/amisjury/amis/exam"
 )
 
 // Small widgets and layouts shared by the session screens.
@@ -373,3 +375,36 @@ func (w *wheelPass) CreateRenderer() fyne.WidgetRenderer {
 
 // MinSize is nothing: the layer takes the size of the page.
 func (w *wheelPass) MinSize() fyne.Size { return fyne.Size{} }
+
+// fillCandidateSelect lists the session's candidates in sel (absent ones
+// marked), keeps current selected if it is still registered, else selects
+// the first present candidate. It returns the candidate IDs in option order
+// and the selected ID (0 when none). The caller refreshes sel.
+func fillCandidateSelect(sel *widget.Select, s *exam.Session, current int64) ([]int64, int64) {
+	opts := make([]string, 0, len(s.Candidates))
+	ids := make([]int64, 0, len(s.Candidates))
+	for i := range s.Candidates {
+		sc := &s.Candidates[i]
+		name := sc.Candidate.DisplayName()
+		if sc.Absent {
+			name = lang.L("day.candidate_absent", map[string]any{"Name": name})
+		}
+		opts = append(opts, name)
+		ids = append(ids, sc.Candidate.ID)
+	}
+	sel.Options = opts
+	sel.ClearSelected()
+	for i, id := range ids {
+		if id == current {
+			sel.SetSelectedIndex(i)
+			return ids, current
+		}
+	}
+	for i := range s.Candidates {
+		if !s.Candidates[i].Absent {
+			sel.SetSelectedIndex(i)
+			return ids, ids[i]
+		}
+	}
+	return ids, 0
+}
