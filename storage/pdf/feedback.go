@@ -137,27 +137,8 @@ func buildFeedback(d *FeedbackDoc) feedback {
 	return fb
 }
 
-// observations joins the observations on competence n of every grid of
-// block b, the collegial grid's first, each once.
 func observations(b *exam.Block, grids []exam.Grid, n int) string {
-	var out []string
-	seen := map[string]bool{}
-	for _, collegial := range []bool{true, false} {
-		for i := range grids {
-			g := &grids[i]
-			if g.Collegial() != collegial || !strings.EqualFold(g.Block, b.Code) {
-				continue
-			}
-			for _, a := range g.Assessments {
-				o := strings.TrimSpace(a.Observation)
-				if a.Competence == n && o != "" && !seen[o] {
-					seen[o] = true
-					out = append(out, o)
-				}
-			}
-		}
-	}
-	return strings.Join(out, "\n")
+	return strings.Join(exam.Observations(b, grids, n), "\n")
 }
 
 // indicativeDecision is the jury's decision on block b, or else the app's

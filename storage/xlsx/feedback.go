@@ -305,27 +305,8 @@ func fbVerdict(cv exam.CompetenceView) string {
 	return "Non évaluée"
 }
 
-// fbObservations joins the observations on competence n of every grid of
-// block b, the collegial grid's first, each once.
 func fbObservations(b *exam.Block, grids []exam.Grid, n int) string {
-	var out []string
-	seen := map[string]bool{}
-	for _, collegial := range []bool{true, false} {
-		for i := range grids {
-			g := &grids[i]
-			if g.Collegial() != collegial || !strings.EqualFold(g.Block, b.Code) {
-				continue
-			}
-			for _, a := range g.Assessments {
-				o := strings.TrimSpace(a.Observation)
-				if a.Competence == n && o != "" && !seen[o] {
-					seen[o] = true
-					out = append(out, o)
-				}
-			}
-		}
-	}
-	return strings.Join(out, "\n")
+	return strings.Join(exam.Observations(b, grids, n), "\n")
 }
 
 func fbOutcome(o exam.BlockOutcome) string {
