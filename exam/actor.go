@@ -3,13 +3,19 @@ package exam
 // Role is what a local account may do.
 type Role string
 
-// Roles. The accommodations issue adds accounts and login; until then the
-// desktop runs as the local administrator and the command line as System.
+// Roles of the local accounts (see docs/accounts.md). The command line runs
+// as System, an administrator.
 const (
-	RoleAdmin    Role = "admin"
-	RoleJury     Role = "jury"
-	RoleReferent Role = "referent"
+	RoleAdmin    Role = "admin"    // administrateur
+	RoleJury     Role = "jury"     // membre du jury
+	RoleReferent Role = "referent" // référent handicap (accessibility referent)
 )
+
+// Roles lists the roles in display order.
+var Roles = []Role{RoleAdmin, RoleJury, RoleReferent}
+
+// Valid reports whether r is one of Roles.
+func (r Role) Valid() bool { return r == RoleAdmin || r == RoleJury || r == RoleReferent }
 
 // Permission names one kind of action, checked by the service layer.
 type Permission string
@@ -20,18 +26,34 @@ const (
 	PermManageCandidates Permission = "candidates.manage"
 	PermReadSessions     Permission = "sessions.read"
 	PermManageSessions   Permission = "sessions.manage" // create, edit, jury, schedule
+	PermExport           Permission = "results.export"  // certifier export, right of access, purge
 	PermRunSessions      Permission = "sessions.run"    // timers, absences, incidents
 	PermGrade            Permission = "grades.record"   // grids, decisions, results, signatures
 	PermAmend            Permission = "minutes.amend"   // corrections after the PV is signed
+	// PermReadAccommodations reads the functional accommodations (time,
+	// aids, room, screen, instructions, decision reference and validity):
+	// what the jury applies. Never the justification.
+	PermReadAccommodations Permission = "accommodations.read"
+	// PermManageAccommodations edits accommodation profiles.
+	PermManageAccommodations Permission = "accommodations.manage"
+	// PermReadJustification reads the medical justification of a
+	// profile: the accessibility referent alone.
+	PermReadJustification Permission = "accommodations.justification"
+	PermManageUsers       Permission = "users.manage"
+	PermBackup            Permission = "database.backup"
 )
 
+// rolePermissions is the one table of who may do what. An administrator
+// runs the centre's data but never grades; a jury member runs and grades
+// sessions; a referent edits accommodations only.
 var rolePermissions = map[Role]map[Permission]bool{
-	// Until the accommodations issue brings accounts, the desktop runs as
-	// the local administrator, who may therefore also run a jury.
 	RoleAdmin: {PermReadCandidates: true, PermManageCandidates: true, PermReadSessions: true,
-		PermManageSessions: true, PermRunSessions: true, PermGrade: true, PermAmend: true},
-	RoleJury:     {PermReadCandidates: true, PermReadSessions: true, PermRunSessions: true, PermGrade: true, PermAmend: true},
-	RoleReferent: {PermReadCandidates: true, PermReadSessions: true},
+		PermManageSessions: true, PermExport: true, PermReadAccommodations: true,
+		PermManageUsers: true, PermBackup: true},
+	RoleJury: {PermReadCandidates: true, PermReadSessions: true, PermRunSessions: true,
+		PermGrade: true, PermAmend: true, PermReadAccommodations: true},
+	RoleReferent: {PermReadCandidates: true, PermReadSessions: true, PermReadAccommodations: true,
+		PermManageAccommodations: true, PermReadJustification: true},
 }
 
 // Actor is the user on whose behalf a service call is made; every write is
@@ -42,7 +64,8 @@ type Actor struct {
 	Role   Role
 }
 
-// System is the actor of command-line tools run by the machine's owner.
+// System is the actor of command-line tools run by the machine's owner: an
+// administrator.
 var System = Actor{Name: "system", Role: RoleAdmin}
 
 // Can reports whether the actor's role grants p.

@@ -21,6 +21,8 @@ const (
 	ELOCKED    = "locked"    // the data is locked (signed PV…)
 	EREFUSED   = "refused"   // a file or database was refused (wrong kind, newer version…)
 	EINTERNAL  = "internal"  // a bug or an I/O failure
+	EAUTH      = "auth"      // wrong login or password
+	ETHROTTLED = "throttled" // too many failed attempts: wait Data["Wait"]
 )
 
 // Sentinel errors, usable with errors.Is against any *Error of the same code.

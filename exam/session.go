@@ -116,8 +116,15 @@ type SessionCandidate struct {
 	Blocks []string
 	// Absent marks a candidate who did not come.
 	Absent bool
-	// Allowance is the candidate's time accommodation.
+	// Allowance is the candidate's time accommodation. When the candidate
+	// has an accommodation profile, storage fills it from the profile's Time
+	// (the profile wins); once the PV is signed it is the record of what
+	// was applied.
 	Allowance TimeAllowance
+	// Accommodations is the candidate's accommodation profile as applied
+	// in this session, always redacted (no justification); nil when none.
+	// Filled by storage from the profile, never from the caller.
+	Accommodations *AccommodationProfile
 	// Jury labels the sub-jury (panel) examining the candidate when the jury
 	// splits; "" for the whole jury.
 	Jury string

@@ -97,6 +97,10 @@ type ExportRow struct {
 	// Accommodations reports whether accommodations were granted (see
 	// AccommodationsGranted); never which, never why.
 	Accommodations bool
+	// AccommodationList is the French list of the functional
+	// accommodations applied (exam.AccommodationProfile.FrenchList of the
+	// session's snapshot), "" when none: never anything medical.
+	AccommodationList string
 	// Blocks gives every block of the référentiel in order with its
 	// outcome: OutcomeAcquired or OutcomeNotAcquired (decided here),
 	// OutcomeAlreadyAcquired (déjà acquis), OutcomeNotSat (not sat here, or
