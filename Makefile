@@ -25,7 +25,7 @@ test: deps ## gofmt, vet, go test -race, smoke test under Xvfb
 bench: build ## benchmarks (see bench/README.md)
 	bench/run.sh
 
-package: ## dist/: the Linux package (fyne package, .tar.xz) and the Windows .exe (MinGW-w64)
+package: ## dist/: the Linux package (fyne package, .tar.xz) and the Windows .exe (MinGW-w64); CI runs it after test
 	@scripts/deps.sh --package
 	scripts/package.sh
 

@@ -3,10 +3,14 @@
 #  - `amis bench-data` builds a database holding one signed certification
 #    session of N candidates (default 100,000) with their grids, decisions,
 #    results and signatures (kept in BENCH_DIR and reused when it is set);
-#  - `amis export` of that session, .xlsx then .csv, three runs each, timed
-#    with GNU time: wall clock, CPU, peak resident memory;
-#  - the Go benchmarks BenchmarkExport* on AMIS_BENCH_CANDIDATES candidates
-#    (default 10,000).
+#  - `amis export` of that session, .xlsx then .csv, RUNS runs each (default
+#    3), timed with GNU time: wall clock, CPU, peak resident memory;
+#  - the Go benchmarks: BenchmarkWriteExport on a copy of that database
+#    (xlsx, csv, and the reading alone), then BenchmarkExportEncoder (the
+#    workbook writer alone, rows made in memory) and
+#    BenchmarkExportService_Export on AMIS_BENCH_CANDIDATES candidates
+#    (default 10,000). Each reports CPU seconds per export (cpu-s/op), a
+#    better guide than the wall clock on a busy machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export LANG=fr_FR.UTF-8 PATH=$PATH:/usr/local/go/bin
@@ -33,5 +37,7 @@ for fmt in xlsx csv; do
     echo "amis export $N candidates (.$fmt), run $i: ${wall} s wall, ${user} s user + ${sys} s sys, peak RSS $((rss / 1024)) MB, file $(du -h "$dir/out.$fmt" | cut -f1)"
   done
 done
-AMIS_BENCH_CANDIDATES=${AMIS_BENCH_CANDIDATES:-10000} go test -run '^$' -bench 'Export' -benchtime 3x ./storage/ ./storage/xlsx/ |
-  grep -E '^(Benchmark|ok)'
+echo "load average after the runs: $(cut -d' ' -f1-3 /proc/loadavg)"
+AMIS_BENCH_DB="$db" go test -run '^$' -bench 'WriteExport' -benchtime "${RUNS}x" ./storage/xlsx/ | grep -E '^(Benchmark|ok)'
+AMIS_BENCH_CANDIDATES=${AMIS_BENCH_CANDIDATES:-10000} go test -run '^$' -bench 'ExportEncoder|ExportService_Export' \
+  -benchtime 3x ./storage/ ./storage/xlsx/ | grep -E '^(Benchmark|ok)'

@@ -1,8 +1,8 @@
 // Package demo generates realistic demo data for AMIS Jury: candidates with
-// varied access routes, prior CCPs and SST certificates, and sessions (a
+// varied access routes, prior CCPs and SST certificates, the demo accounts
+// (Accounts), accommodation profiles of several candidates, and sessions (a
 // signed certification session, one ready to run, a mock exam; see
 // FillSessions), written through the exam services like any other data.
-// Later issues add accommodations and QCM to it.
 package demo
 
 import (
@@ -32,6 +32,13 @@ type Options struct {
 	Sessions     exam.SessionService
 	Evaluations  exam.EvaluationService
 	Deliberation exam.DeliberationService
+	// Accounts and Accommodations receive the demo accounts and the
+	// accommodation profiles; when nil, Fill takes them from the candidate
+	// service if it offers them (storage.CandidateService does), and
+	// otherwise creates none (the sessions are then run by a jury actor
+	// without an account).
+	Accounts       exam.AccountService
+	Accommodations exam.AccommodationService
 }
 
 // DefaultCandidates is the size of the demo cohort.
@@ -45,6 +52,10 @@ type Result struct {
 	// those already present.
 	Sessions        int
 	SessionsSkipped int
+	// Accounts and Profiles count the demo accounts and accommodation
+	// profiles created.
+	Accounts int
+	Profiles int
 }
 
 var (
@@ -135,8 +146,14 @@ func candidate(rng *rand.Rand, ref *exam.Referentiel, today exam.Date, i int) *e
 }
 
 // Fill stores the demo candidates that are not there yet, in batches of
-// 10,000 (one transaction each), then the demo sessions that are not there
-// yet (FillSessions).
+// 10,000 (one transaction each), the demo accounts that are not there yet
+// (Accounts; on an empty account table the administrator is created as the
+// first account), the accommodation profiles of the demo candidates who
+// have none (as the referent), then the demo sessions that are not there
+// yet (FillSessions), run and graded by the demo jury member.
+//
+// a must be an administrator (exam.System on the command line): it stores
+// the candidates and sessions and creates the accounts.
 func Fill(ctx context.Context, a exam.Actor, svc exam.CandidateService, ref *exam.Referentiel, o Options) (Result, error) {
 	n := o.Candidates
 	if n <= 0 {
@@ -181,9 +198,33 @@ func Fill(ctx context.Context, a exam.Actor, svc exam.CandidateService, ref *exa
 			o.Progress(end, len(all))
 		}
 	}
+	accounts, accommodations := o.Accounts, o.Accommodations
+	if as, ok := svc.(accountStorer); ok && (accounts == nil || accommodations == nil) {
+		x, y := as.AccountStores()
+		if accounts == nil {
+			accounts = x
+		}
+		if accommodations == nil {
+			accommodations = y
+		}
+	}
+	act, n, err := fillAccounts(ctx, a, accounts)
+	res.Accounts = n
+	if err != nil {
+		return res, err
+	}
+	o.Today = today
+	if accommodations != nil {
+		fresh, _, err := sessionPoolOf(ctx, a, svc, ref, o)
+		if err != nil {
+			return res, err
+		}
+		if res.Profiles, err = fillProfiles(ctx, act.referent, accommodations, fresh, today); err != nil {
+			return res, err
+		}
+	}
 	if st := storesFor(svc, o); st != nil {
-		var err error
-		o.Today = today
+		st.Jury = act.jury
 		res.Sessions, res.SessionsSkipped, err = FillSessions(ctx, a, *st, ref, o)
 		if err != nil {
 			return res, err

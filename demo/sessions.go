@@ -50,6 +50,10 @@ type Stores struct {
 	Sessions     exam.SessionService
 	Evaluations  exam.EvaluationService
 	Deliberation exam.DeliberationService
+	// Jury is the jury member who runs the sessions, grades and has the
+	// members sign (an administrator may not); zero: a jury actor without
+	// an account.
+	Jury exam.Actor
 }
 
 // sessionStorer is a candidate service that can hand out the session
@@ -90,11 +94,10 @@ type plan struct {
 	notes     string // entretien final
 }
 
-// FillSessions creates the demo sessions that are not stored yet (see
-// RefSigned, RefReady, RefMock), through the services, from the demo
-// candidates Fill stored with the same options. It returns how many it
-// created and skipped.
-func FillSessions(ctx context.Context, a exam.Actor, st Stores, ref *exam.Referentiel, o Options) (created, skipped int, err error) {
+// sessionPoolOf returns the stored demo candidates the sessions draw from,
+// with their IDs: those without and those with earlier CCPs, in generation
+// order.
+func sessionPoolOf(ctx context.Context, a exam.Actor, svc exam.CandidateService, ref *exam.Referentiel, o Options) (fresh, prior []*exam.Candidate, err error) {
 	today := o.Today
 	if today.IsZero() {
 		today = exam.Today()
@@ -106,24 +109,15 @@ func FillSessions(ctx context.Context, a exam.Actor, st Stores, ref *exam.Refere
 	if n <= 0 {
 		n = DefaultCandidates
 	}
-	existing, err := st.Sessions.FindSessions(ctx, a, exam.SessionFilter{})
-	if err != nil {
-		return 0, 0, fmt.Errorf("demo sessions: %w", err)
-	}
-	have := map[string]bool{}
-	for _, s := range existing {
-		have[s.Reference] = true
-	}
 	gen := Candidates(ref, min(n, sessionPool), o.Seed, today)
 	keys := make([]string, len(gen))
 	for i, c := range gen {
 		keys[i] = c.DuplicateKey()
 	}
-	stored, err := st.Candidates.ExistingDuplicates(ctx, a, keys)
+	stored, err := svc.ExistingDuplicates(ctx, a, keys)
 	if err != nil {
-		return 0, 0, fmt.Errorf("demo sessions: %w", err)
+		return nil, nil, fmt.Errorf("demo sessions: %w", err)
 	}
-	var fresh, prior []*exam.Candidate // stored, without and with earlier CCPs
 	for _, c := range gen {
 		sum, ok := stored[c.DuplicateKey()]
 		if !ok {
@@ -136,10 +130,40 @@ func FillSessions(ctx context.Context, a exam.Actor, st Stores, ref *exam.Refere
 			prior = append(prior, c)
 		}
 	}
+	return fresh, prior, nil
+}
+
+// FillSessions creates the demo sessions that are not stored yet (see
+// RefSigned, RefReady, RefMock), through the services, from the demo
+// candidates Fill stored with the same options: a (an administrator)
+// creates them, st.Jury runs, grades and has them signed. It returns how
+// many it created and skipped.
+func FillSessions(ctx context.Context, a exam.Actor, st Stores, ref *exam.Referentiel, o Options) (created, skipped int, err error) {
+	today := o.Today
+	if today.IsZero() {
+		today = exam.Today()
+		o.Today = today
+	}
+	existing, err := st.Sessions.FindSessions(ctx, a, exam.SessionFilter{})
+	if err != nil {
+		return 0, 0, fmt.Errorf("demo sessions: %w", err)
+	}
+	have := map[string]bool{}
+	for _, s := range existing {
+		have[s.Reference] = true
+	}
+	fresh, prior, err := sessionPoolOf(ctx, a, st.Candidates, ref, o)
+	if err != nil {
+		return 0, 0, err
+	}
 	if len(fresh)+len(prior) < minSessionCandidates || len(fresh) < 18 || len(prior) < 1 {
 		return 0, 0, nil
 	}
-	r := &sessionRun{ctx: ctx, a: a, st: st, ref: ref}
+	jury := st.Jury
+	if jury.Role == "" {
+		jury = fallbackActor("jury")
+	}
+	r := &sessionRun{ctx: ctx, a: a, jury: jury, st: st, ref: ref}
 	steps := []struct {
 		ref string
 		run func() error
@@ -173,11 +197,13 @@ func weekday(t time.Time) exam.Date {
 	return exam.DateOf(t)
 }
 
+// sessionRun writes the demo sessions: a creates them, jury does the rest.
 type sessionRun struct {
-	ctx context.Context
-	a   exam.Actor
-	st  Stores
-	ref *exam.Referentiel
+	ctx  context.Context
+	a    exam.Actor
+	jury exam.Actor
+	st   Stores
+	ref  *exam.Referentiel
 }
 
 var employers = []string{"RTM – Régie des transports métropolitains", "13 Habitat", "Ville d'Aubagne", "Logirem", "SNCF Gares & Connexions"}
@@ -237,17 +263,17 @@ func (r *sessionRun) signed(day exam.Date, fresh []*exam.Candidate, prior *exam.
 	if err := r.st.Sessions.CreateSession(r.ctx, r.a, s); err != nil {
 		return err
 	}
-	if err := r.st.Sessions.StartSession(r.ctx, r.a, s.ID, at(day, 8, 30)); err != nil {
+	if err := r.st.Sessions.StartSession(r.ctx, r.jury, s.ID, at(day, 8, 30)); err != nil {
 		return err
 	}
 	for i, c := range cands {
 		if plans[i].absent {
-			if err := r.st.Sessions.SetAbsent(r.ctx, r.a, s.ID, c.ID, true); err != nil {
+			if err := r.st.Sessions.SetAbsent(r.ctx, r.jury, s.ID, c.ID, true); err != nil {
 				return err
 			}
 		}
 	}
-	s, err := r.st.Sessions.Session(r.ctx, r.a, s.ID)
+	s, err := r.st.Sessions.Session(r.ctx, r.jury, s.ID)
 	if err != nil {
 		return err
 	}
@@ -264,7 +290,7 @@ func (r *sessionRun) signed(day exam.Date, fresh []*exam.Candidate, prior *exam.
 		start := at(d, slots[i%4][0], slots[i%4][1])
 		if i == 3 { // the late arrival
 			start = start.Add(25 * time.Minute)
-			if err := r.st.Deliberation.RecordIncident(r.ctx, r.a, &exam.Incident{SessionID: s.ID, CandidateID: c.ID,
+			if err := r.st.Deliberation.RecordIncident(r.ctx, r.jury, &exam.Incident{SessionID: s.ID, CandidateID: c.ID,
 				Trial: "MSP", Kind: exam.IncidentLate, At: start.Add(-time.Minute),
 				Text: "Arrivée à " + start.Add(-time.Minute).Format("15 h 04") + " au lieu de 15 h 15 (retard du TER). Épreuve décalée de 25 minutes ; durée intégralement accordée."}); err != nil {
 				return err
@@ -284,17 +310,17 @@ func (r *sessionRun) signed(day exam.Date, fresh []*exam.Candidate, prior *exam.
 	}
 	for i, c := range cands {
 		res := exam.CandidateResult{SessionID: s.ID, CandidateID: c.ID, FinalInterviewNotes: plans[i].notes}
-		if err := r.st.Deliberation.ConfirmResult(r.ctx, r.a, &res); err != nil {
+		if err := r.st.Deliberation.ConfirmResult(r.ctx, r.jury, &res); err != nil {
 			return err
 		}
 	}
 	for _, m := range s.Jury {
-		if err := r.st.Deliberation.SetMemberSecret(r.ctx, r.a, s.ID, m.ID, PINs[m.Name]); err != nil {
+		if err := r.st.Deliberation.SetMemberSecret(r.ctx, r.jury, s.ID, m.ID, PINs[m.Name]); err != nil {
 			return err
 		}
 	}
 	for _, m := range s.Jury {
-		if err := r.st.Deliberation.Sign(r.ctx, r.a, s.ID, m.ID, PINs[m.Name]); err != nil {
+		if err := r.st.Deliberation.Sign(r.ctx, r.jury, s.ID, m.ID, PINs[m.Name]); err != nil {
 			return err
 		}
 	}
@@ -315,7 +341,7 @@ func (r *sessionRun) runTrial(s *exam.Session, candidateID int64, trial string, 
 	}
 	events = append(events, exam.TimerEvent{Kind: exam.TimerEnd, At: end.Add(-2 * time.Minute)})
 	for _, e := range events {
-		if err := r.st.Evaluations.RecordTimerEvent(r.ctx, r.a, s.ID, candidateID, trial, e); err != nil {
+		if err := r.st.Evaluations.RecordTimerEvent(r.ctx, r.jury, s.ID, candidateID, trial, e); err != nil {
 			return err
 		}
 	}
@@ -347,14 +373,14 @@ func (r *sessionRun) deliberate(s *exam.Session, candidateID int64, p plan) erro
 				}
 				g.Assessments[i].Verdict, g.Assessments[i].Observation = verdict(n, ok)
 			}
-			if err := r.st.Evaluations.SaveGrid(r.ctx, r.a, s.ID, &g); err != nil {
+			if err := r.st.Evaluations.SaveGrid(r.ctx, r.jury, s.ID, &g); err != nil {
 				return err
 			}
 		}
 		if disputed {
 			g := exam.Grid{CandidateID: candidateID, Block: b.Code, Assessments: []exam.Assessment{{Competence: p.dispute,
 				Verdict: exam.Satisfied, Observation: "Après délibération, le jury retient la compétence : " + observations[p.dispute-1][0]}}}
-			if err := r.st.Evaluations.SaveGrid(r.ctx, r.a, s.ID, &g); err != nil {
+			if err := r.st.Evaluations.SaveGrid(r.ctx, r.jury, s.ID, &g); err != nil {
 				return err
 			}
 		}
@@ -369,7 +395,7 @@ func (r *sessionRun) deliberate(s *exam.Session, candidateID int64, p plan) erro
 			d.Outcome = exam.OutcomeNotAcquired
 			d.Reason = "Compétence(s) " + strings.Join(nums, ", ") + " non démontrée(s). " + strings.Join(why, " ")
 		}
-		if err := r.st.Evaluations.Decide(r.ctx, r.a, s.ID, &d); err != nil {
+		if err := r.st.Evaluations.Decide(r.ctx, r.jury, s.ID, &d); err != nil {
 			return err
 		}
 	}
@@ -437,7 +463,7 @@ func (r *sessionRun) ready(day exam.Date, fresh []*exam.Candidate, back ...*exam
 		return err
 	}
 	for _, m := range s.Jury {
-		if err := r.st.Deliberation.SetMemberSecret(r.ctx, r.a, s.ID, m.ID, PINs[m.Name]); err != nil {
+		if err := r.st.Deliberation.SetMemberSecret(r.ctx, r.jury, s.ID, m.ID, PINs[m.Name]); err != nil {
 			return err
 		}
 	}
@@ -494,10 +520,10 @@ func (r *sessionRun) mock(day exam.Date, pool []*exam.Candidate) error {
 	if err := r.st.Sessions.CreateSession(r.ctx, r.a, s); err != nil {
 		return err
 	}
-	if err := r.st.Sessions.StartSession(r.ctx, r.a, s.ID, at(day, 9, 0)); err != nil {
+	if err := r.st.Sessions.StartSession(r.ctx, r.jury, s.ID, at(day, 9, 0)); err != nil {
 		return err
 	}
-	s, err := r.st.Sessions.Session(r.ctx, r.a, s.ID)
+	s, err := r.st.Sessions.Session(r.ctx, r.jury, s.ID)
 	if err != nil {
 		return err
 	}

@@ -122,7 +122,7 @@ func TestFillSessions(t *testing.T) {
 				}
 			}
 		}
-		wantCode(t, delib.SetMemberSecret(ctx, exam.System, s.ID, s.Jury[0].ID, "0000"), exam.ELOCKED)
+		wantCode(t, delib.SetMemberSecret(ctx, juror, s.ID, s.Jury[0].ID, "0000"), exam.ELOCKED)
 	})
 
 	t.Run("ready", func(t *testing.T) {
@@ -150,9 +150,9 @@ func TestFillSessions(t *testing.T) {
 			if !ok {
 				t.Fatalf("no demo PIN for %s", m.Name)
 			}
-			wantCode(t, delib.Sign(ctx, exam.System, s.ID, m.ID, "9999"), exam.EFORBIDDEN)
+			wantCode(t, delib.Sign(ctx, juror, s.ID, m.ID, "9999"), exam.EFORBIDDEN)
 			// The right PIN passes; signing then waits for the session.
-			wantCode(t, delib.Sign(ctx, exam.System, s.ID, m.ID, pin), exam.EINVALID)
+			wantCode(t, delib.Sign(ctx, juror, s.ID, m.ID, pin), exam.EINVALID)
 		}
 	})
 
@@ -212,6 +212,9 @@ func TestFillSessions_TooFewCandidates(t *testing.T) {
 		t.Fatalf("fill = %+v, %v", res, err)
 	}
 }
+
+// juror is a jury member: an administrator may not grade or sign.
+var juror = exam.Actor{Name: "juror", Role: exam.RoleJury}
 
 func wantCode(t *testing.T, err error, code string) {
 	t.Helper()

@@ -96,6 +96,7 @@ const (
 	FieldDecisionAuthority = "decision.authority"
 	FieldDecisionDate      = "decision.date"
 	FieldDecisionReference = "decision.reference"
+	FieldValidFrom         = "decision.valid_from"
 	FieldValidity          = "decision.valid_to"
 	FieldJustification     = "justification"
 	FieldSpreadDays        = "spread_days"
@@ -130,6 +131,14 @@ func (p *AccommodationProfile) Validate() error {
 		}
 		if d.Reference == "" {
 			v.Add(FieldDecisionReference, "err.accommodation.reference", "the decision's reference is required", nil)
+		}
+	}
+	for _, dd := range []struct {
+		field string
+		date  Date
+	}{{FieldDecisionDate, d.Date}, {FieldValidFrom, d.ValidFrom}, {FieldValidity, d.ValidTo}} {
+		if !dd.date.IsZero() && !dd.date.Valid() {
+			v.Add(dd.field, "err.date.calendar", "“{{.Value}}” does not exist in the calendar", map[string]any{"Value": dd.date.String()})
 		}
 	}
 	if !d.ValidFrom.IsZero() && !d.ValidTo.IsZero() && d.ValidTo.Before(d.ValidFrom) {
@@ -273,6 +282,31 @@ func (p *AccommodationProfile) FrenchList() string {
 		s[i] = it.French
 	}
 	return strings.Join(s, " ; ")
+}
+
+// AccommodationsGranted reports whether the candidate had accommodations in
+// the session, as the PV and the certifier are told: the applied profile
+// grants something or, without a profile, a time allowance is set.
+func (sc *SessionCandidate) AccommodationsGranted() bool {
+	if sc.Accommodations != nil {
+		return sc.Accommodations.Granted()
+	}
+	return !sc.Allowance.IsZero()
+}
+
+// AccommodationList is the French list of the functional accommodations
+// applied in the session (FrenchList of the applied profile; without one,
+// that of the time allowance alone), "" when none: the PV's and the
+// export's wording, never anything medical.
+func (sc *SessionCandidate) AccommodationList() string {
+	if sc.Accommodations != nil {
+		return sc.Accommodations.FrenchList()
+	}
+	if sc.Allowance.IsZero() {
+		return ""
+	}
+	p := AccommodationProfile{Time: sc.Allowance}
+	return p.FrenchList()
 }
 
 // Validity states of a profile for a period.

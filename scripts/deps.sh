@@ -9,12 +9,13 @@ packages=(gcc pkg-config libc6-dev libgl1-mesa-dev libgl1-mesa-dri xorg-dev libx
   xvfb xauth xdotool x11-utils imagemagick fonts-dejavu-core poppler-utils
   libreoffice-calc-nogui)  # the smoke test opens the certifier export with LibreOffice
 
-# `scripts/deps.sh --package` (make package) adds what scripts/package.sh needs:
-# the MinGW-w64 cross-compiler of the Windows .exe, and below the fyne CLI.
+# `scripts/deps.sh --package` (make package, CI after the tests) adds what
+# scripts/package.sh needs: the MinGW-w64 cross-compiler of the Windows .exe,
+# xz for the Linux package, file to describe the .exe, and below the fyne CLI.
 package=false
 if [ "${1:-}" = "--package" ]; then
   package=true
-  packages+=(gcc-mingw-w64-x86-64 xz-utils)
+  packages+=(gcc-mingw-w64-x86-64 xz-utils file)
 fi
 
 missing=()

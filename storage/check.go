@@ -63,6 +63,10 @@ func minutesProblem(ctx context.Context, q queryer, id int64, signedAt, startedA
 	if amending != 0 {
 		return "left open by an amendment", nil
 	}
+	// Candidates a purge removed: the PV is in minutes_archive (privacy.go).
+	if p, err := privacyProblem(ctx, q, id); p != "" || err != nil {
+		return p, err
+	}
 	var members, signatures, strangers int
 	var last string
 	err := q.QueryRowContext(ctx, `SELECT

@@ -255,7 +255,7 @@ func (w *crashWorkload) step() error {
 		return err
 	}
 	if s.StartedAt.IsZero() {
-		if err := f.sessions.StartSession(ctx, admin, id, w.at()); err != nil {
+		if err := f.sessions.StartSession(ctx, jury, id, w.at()); err != nil {
 			return err
 		}
 		w.ack("session.start", id, `"started_at":"`+fmtTime(w.at())+`"`)

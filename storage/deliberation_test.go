@@ -258,23 +258,23 @@ func TestLock(t *testing.T) {
 			return f.sessions.UpdateSession(ctx, admin, s)
 		}},
 		{"DeleteSession", func() error { return f.sessions.DeleteSession(ctx, admin, id) }},
-		{"StartSession", func() error { return f.sessions.StartSession(ctx, admin, id, time.Now()) }},
-		{"SetAbsent", func() error { return f.sessions.SetAbsent(ctx, admin, id, a, true) }},
+		{"StartSession", func() error { return f.sessions.StartSession(ctx, jury, id, time.Now()) }},
+		{"SetAbsent", func() error { return f.sessions.SetAbsent(ctx, jury, id, a, true) }},
 		{"RecordTimerEvent", func() error {
-			return f.evals.RecordTimerEvent(ctx, admin, id, a, "EF", exam.TimerEvent{Kind: exam.TimerStart, At: time.Now()})
+			return f.evals.RecordTimerEvent(ctx, jury, id, a, "EF", exam.TimerEvent{Kind: exam.TimerStart, At: time.Now()})
 		}},
-		{"SaveGrid", func() error { g := f.grid(a, m, "CCP1", "nnnnn"); return f.evals.SaveGrid(ctx, admin, id, &g) }},
+		{"SaveGrid", func() error { g := f.grid(a, m, "CCP1", "nnnnn"); return f.evals.SaveGrid(ctx, jury, id, &g) }},
 		{"Decide", func() error {
-			return f.evals.Decide(ctx, admin, id, &exam.BlockDecision{CandidateID: a, Block: "CCP1", Outcome: exam.OutcomeNotAcquired, Reason: "x"})
+			return f.evals.Decide(ctx, jury, id, &exam.BlockDecision{CandidateID: a, Block: "CCP1", Outcome: exam.OutcomeNotAcquired, Reason: "x"})
 		}},
 		{"RecordIncident", func() error {
-			return f.delib.RecordIncident(ctx, admin, &exam.Incident{SessionID: id, Kind: exam.IncidentOther, At: time.Now(), Text: "x"})
+			return f.delib.RecordIncident(ctx, jury, &exam.Incident{SessionID: id, Kind: exam.IncidentOther, At: time.Now(), Text: "x"})
 		}},
 		{"ConfirmResult", func() error {
-			return f.delib.ConfirmResult(ctx, admin, &exam.CandidateResult{SessionID: id, CandidateID: a, FinalInterviewNotes: "x"})
+			return f.delib.ConfirmResult(ctx, jury, &exam.CandidateResult{SessionID: id, CandidateID: a, FinalInterviewNotes: "x"})
 		}},
-		{"SetMemberSecret", func() error { return f.delib.SetMemberSecret(ctx, admin, id, m, "9999") }},
-		{"Sign", func() error { return f.delib.Sign(ctx, admin, id, m, pin(0)) }},
+		{"SetMemberSecret", func() error { return f.delib.SetMemberSecret(ctx, jury, id, m, "9999") }},
+		{"Sign", func() error { return f.delib.Sign(ctx, jury, id, m, pin(0)) }},
 	}
 	for _, tt := range calls {
 		t.Run("service "+tt.name, func(t *testing.T) {

@@ -133,11 +133,12 @@ type ExportSink interface {
 }
 
 // AccommodationsGranted reports whether a candidate was granted
-// accommodations, as the certifier is told (yes or no, never which and
-// never why): today a non-zero time allowance. The accommodations issue
-// extends this one function with the other accommodations it records.
+// accommodations, as the certifier is told (never why): the accommodations
+// applied in the session grant something (the registration's copy of the
+// profile), or, without a profile, a time allowance is set
+// (exam.SessionCandidate.AccommodationsGranted).
 func AccommodationsGranted(sc *exam.SessionCandidate) bool {
-	return !sc.Allowance.IsZero()
+	return sc.AccommodationsGranted()
 }
 
 // ExportService reads the sessions that go to the certifier.
@@ -158,14 +159,14 @@ func NewExportService(db *DB, ref *exam.Referentiel) *ExportService {
 // number of candidates.
 //
 // Refusals, before sink sees anything: EFORBIDDEN unless the actor may
-// manage sessions (the export holds every candidate's identity);
+// export (exam.PermExport: the export holds every candidate's identity);
 // ENOTFOUND for an unknown session; EINVALID with key err.export.none (no
 // session selected or none in the range), err.export.mock (a mock exam:
 // never sent to the certifier; a range leaves them out by itself) or
 // err.export.unsigned (a session whose procès-verbal is not signed, without
 // sel.Draft).
 func (s *ExportService) Export(ctx context.Context, a exam.Actor, sel ExportSelection, sink ExportSink) error {
-	if err := a.Require(exam.PermManageSessions); err != nil {
+	if err := a.Require(exam.PermExport); err != nil {
 		return fmt.Errorf("export: %w", err)
 	}
 	err := s.db.read(ctx, func(q queryer) error {
@@ -193,7 +194,7 @@ func (s *ExportService) Export(ctx context.Context, a exam.Actor, sel ExportSele
 // ExportHead checks sel as Export does and returns what it would export,
 // without the rows: what a dialog shows before the export starts.
 func (s *ExportService) ExportHead(ctx context.Context, a exam.Actor, sel ExportSelection) (*ExportHead, error) {
-	if err := a.Require(exam.PermManageSessions); err != nil {
+	if err := a.Require(exam.PermExport); err != nil {
 		return nil, fmt.Errorf("export: %w", err)
 	}
 	var head *ExportHead
@@ -390,7 +391,7 @@ ORDER BY o.position, o.candidate_id`
 // packedColumns are the text columns exportRows packs, in order.
 var packedColumns = []string{"sc.blocks", "sc.allowance", "sc.employer", "coalesce(c.number, '')", "c.birth_name",
 	"c.usage_name", "c.first_names", "c.sex", "c.birth_date", "c.birth_city", "c.birth_country", "c.access_route",
-	"c.training_centre", "coalesce(r.result, '')"}
+	"c.training_centre", "coalesce(r.result, '')", "coalesce(sc.accommodations, '')"}
 
 var packed = func() string {
 	parts := make([]string, len(packedColumns))
@@ -472,7 +473,7 @@ func (r *exportReader) session(ctx context.Context, q queryer, sess *ExportSessi
 		if err := unpack(pack, f); err != nil {
 			return fmt.Errorf("candidate %d: %w", id, err)
 		}
-		blocks, allowance, employer, result := f[0], f[1], f[2], f[13]
+		blocks, allowance, employer, result, snap := f[0], f[1], f[2], f[13], f[14]
 		row := &r.row
 		*row = ExportRow{Session: sess, Absent: absent, Blocks: row.Blocks[:0], Competences: row.Competences[:0]}
 		c := &row.Candidate
@@ -496,7 +497,11 @@ func (r *exportReader) session(ctx context.Context, q queryer, sess *ExportSessi
 			}
 			r.sc.Allowance = al.allowance()
 		}
+		if r.sc.Accommodations, err = parseSnapshot(id, snap); err != nil {
+			return fmt.Errorf("candidate %d: %w", id, err)
+		}
 		row.Accommodations = AccommodationsGranted(&r.sc)
+		row.AccommodationList = r.sc.AccommodationList()
 		if r.decisions, err = parseDecisions(r.decisions[:0], id, decisions); err != nil {
 			return fmt.Errorf("candidate %d: %w", id, err)
 		}

@@ -416,7 +416,7 @@ func TestWriteSignedSession(t *testing.T) {
 	if _, err := delib.checkResults(ctx, db.reader, stored); err != nil {
 		t.Errorf("results do not follow from the decisions: %v", err)
 	}
-	wantCode(t, sessions.SetAbsent(ctx, admin, s.ID, stored.Candidates[0].Candidate.ID, true), exam.ELOCKED, "")
+	wantCode(t, sessions.SetAbsent(ctx, jury, s.ID, stored.Candidates[0].Candidate.ID, true), exam.ELOCKED, "")
 	rec := &exportRecorder{}
 	if err := NewExportService(db, ref).Export(ctx, admin, ExportSelection{SessionIDs: []int64{s.ID}}, rec); err != nil {
 		t.Fatal(err)

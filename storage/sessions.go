@@ -264,9 +264,13 @@ func (s *SessionService) replaceCandidates(ctx context.Context, tx *Tx, old, ses
 		if err != nil {
 			return err
 		}
+		snap, err := snapshotOf(sc.Accommodations)
+		if err != nil {
+			return err
+		}
 		_, err = tx.ExecContext(ctx, `UPDATE session_candidates SET position = ?, employer = ?, blocks = ?, absent = ?,
-			allowance = ?, jury = ? WHERE session_id = ? AND candidate_id = ?`,
-			i, sc.Employer, blocks, sc.Absent, allowance, sc.Jury, sess.ID, sc.Candidate.ID)
+			allowance = ?, jury = ?, accommodations = ? WHERE session_id = ? AND candidate_id = ?`,
+			i, sc.Employer, blocks, sc.Absent, allowance, sc.Jury, snap, sess.ID, sc.Candidate.ID)
 		if err != nil {
 			return err
 		}
@@ -486,6 +490,15 @@ func (s *SessionService) prepare(ctx context.Context, q queryer, sess *exam.Sess
 		default:
 			sc.Candidate = *asOf(c, sess.StartDate)
 		}
+		// The profile, when there is one, wins over the caller's allowance.
+		prof, err := loadProfile(ctx, q, id)
+		if err != nil {
+			return err
+		}
+		sc.Accommodations = prof
+		if prof != nil {
+			sc.Allowance = prof.Time
+		}
 		if len(sc.Blocks) == 0 && sess.Scope == exam.ScopeFullTitle && s.ref != nil {
 			sc.Blocks = exam.DefaultBlocks(s.ref, &sc.Candidate)
 		}
@@ -563,9 +576,13 @@ func insertSessionCandidate(ctx context.Context, tx *Tx, sessionID int64, pos in
 	if err != nil {
 		return err
 	}
+	snap, err := snapshotOf(sc.Accommodations)
+	if err != nil {
+		return err
+	}
 	_, err = tx.ExecContext(ctx, `INSERT INTO session_candidates (session_id, candidate_id, position, employer, blocks,
-		absent, allowance, jury) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-		sessionID, sc.Candidate.ID, pos, sc.Employer, blocks, sc.Absent, allowance, sc.Jury)
+		absent, allowance, jury, accommodations) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		sessionID, sc.Candidate.ID, pos, sc.Employer, blocks, sc.Absent, allowance, sc.Jury, snap)
 	return err
 }
 
@@ -692,17 +709,21 @@ func loadSession(ctx context.Context, q queryer, id int64) (*exam.Session, error
 }
 
 func loadSessionCandidates(ctx context.Context, q queryer, s *exam.Session) error {
-	rows, err := q.QueryContext(ctx, `SELECT candidate_id, employer, blocks, absent, allowance, jury
+	rows, err := q.QueryContext(ctx, `SELECT candidate_id, employer, blocks, absent, allowance, jury, coalesce(accommodations, '')
 		FROM session_candidates WHERE session_id = ? ORDER BY position, candidate_id`, s.ID)
 	if err != nil {
 		return err
 	}
 	for rows.Next() {
 		var sc exam.SessionCandidate
-		var blocks, allowance string
-		if err := rows.Scan(&sc.Candidate.ID, &sc.Employer, &blocks, &sc.Absent, &allowance, &sc.Jury); err != nil {
+		var blocks, allowance, snap string
+		if err := rows.Scan(&sc.Candidate.ID, &sc.Employer, &blocks, &sc.Absent, &allowance, &sc.Jury, &snap); err != nil {
 			rows.Close()
 			return err
+		}
+		if sc.Accommodations, err = parseSnapshot(sc.Candidate.ID, snap); err != nil {
+			rows.Close()
+			return fmt.Errorf("session %d, candidate %d: %w", s.ID, sc.Candidate.ID, err)
 		}
 		if err := json.Unmarshal([]byte(blocks), &sc.Blocks); err != nil {
 			rows.Close()
@@ -929,7 +950,10 @@ type sessionCandidateRecord struct {
 	Blocks      []string        `json:"blocks"`
 	Absent      bool            `json:"absent"`
 	Allowance   allowanceRecord `json:"allowance"`
-	Jury        string          `json:"jury"`
+	// Accommodations is the French list of the functional accommodations
+	// applied (exam.SessionCandidate.AccommodationList).
+	Accommodations string `json:"accommodations,omitempty"`
+	Jury           string `json:"jury"`
 }
 
 type memberRecord struct {
@@ -952,7 +976,7 @@ func recordOfSession(s *exam.Session) sessionRecord {
 	for _, sc := range s.Candidates {
 		r.Candidates = append(r.Candidates, sessionCandidateRecord{CandidateID: sc.Candidate.ID,
 			Name: sc.Candidate.DisplayName(), Employer: sc.Employer, Blocks: nonNil(sc.Blocks), Absent: sc.Absent,
-			Allowance: recordOfAllowance(&sc.Allowance), Jury: sc.Jury})
+			Allowance: recordOfAllowance(&sc.Allowance), Accommodations: sc.AccommodationList(), Jury: sc.Jury})
 	}
 	for _, m := range s.Jury {
 		r.Jury = append(r.Jury, memberRecord{ID: m.ID, Name: m.Name, Organisation: m.Organisation,

@@ -92,7 +92,7 @@ func (f *sessionFixture) created(t testing.TB, kind exam.SessionKind) *exam.Sess
 func (f *sessionFixture) started(t testing.TB, kind exam.SessionKind) *exam.Session {
 	t.Helper()
 	s := f.created(t, kind)
-	if err := f.sessions.StartSession(f.ctx, admin, s.ID, time.Date(2026, 6, 15, 8, 30, 0, 0, time.UTC)); err != nil {
+	if err := f.sessions.StartSession(f.ctx, jury, s.ID, time.Date(2026, 6, 15, 8, 30, 0, 0, time.UTC)); err != nil {
 		t.Fatal(err)
 	}
 	return f.reload(t, s.ID)
@@ -161,7 +161,7 @@ func (f *sessionFixture) deliberated(t testing.TB, kind exam.SessionKind) *exam.
 	f.decide(t, s.ID, f.b.ID, "CCP2", exam.OutcomeAcquired, "")
 	f.grade(t, s, f.b.ID, "CCP3", "snn")
 	f.decide(t, s.ID, f.b.ID, "CCP3", exam.OutcomeNotAcquired, "Compétences 11 et 12 non démontrées.")
-	if err := f.sessions.SetAbsent(f.ctx, admin, s.ID, f.c.ID, true); err != nil {
+	if err := f.sessions.SetAbsent(f.ctx, jury, s.ID, f.c.ID, true); err != nil {
 		t.Fatal(err)
 	}
 	for _, id := range []int64{f.a.ID, f.b.ID} {
@@ -293,7 +293,7 @@ func TestSessionService_FindSessions(t *testing.T) {
 	june := mk(exam.KindCertification, exam.NewDate(2026, 6, 15), exam.NewDate(2026, 6, 16))
 	may := mk(exam.KindMock, exam.NewDate(2026, 5, 20), exam.Date{})
 	july := mk(exam.KindCertification, exam.NewDate(2026, 7, 1), exam.Date{})
-	if err := f.sessions.StartSession(f.ctx, admin, july.ID, time.Now()); err != nil {
+	if err := f.sessions.StartSession(f.ctx, jury, july.ID, time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	tests := []struct {
@@ -342,7 +342,7 @@ func TestSessionService_FindSessions(t *testing.T) {
 func TestSessionService_UpdateSession(t *testing.T) {
 	f := newSessionFixture(t)
 	s := f.created(t, exam.KindCertification)
-	if err := f.delib.SetMemberSecret(f.ctx, admin, s.ID, s.Jury[1].ID, "4321"); err != nil {
+	if err := f.delib.SetMemberSecret(f.ctx, jury, s.ID, s.Jury[1].ID, "4321"); err != nil {
 		t.Fatal(err)
 	}
 	extra := genCandidates(1, 10)[0]
@@ -378,7 +378,7 @@ func TestSessionService_UpdateSession(t *testing.T) {
 		}
 	})
 
-	if err := f.sessions.StartSession(f.ctx, admin, s.ID, time.Now()); err != nil {
+	if err := f.sessions.StartSession(f.ctx, jury, s.ID, time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	s = f.reload(t, s.ID)

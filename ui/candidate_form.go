@@ -118,6 +118,10 @@ func (s *candidateScreen) makeForm() fyne.CanvasObject {
 	// Tab goes from the fields to Enregistrer first.
 	buttons := container.NewHBox(s.saveButton, s.cancelButton, s.newButton, layout.NewSpacer(), s.deleteButton)
 	bottom := container.NewVBox(widget.NewSeparator(), s.formStatus, buttons)
+	if s.readOnly {
+		legend.SetText(lang.L("candidate.read_only"))
+		bottom = container.NewVBox(widget.NewSeparator(), s.formStatus)
+	}
 	return container.New(layout.NewBorderLayout(top, bottom, nil, nil), top, s.formScroll, bottom)
 }
 
@@ -202,6 +206,10 @@ func (s *candidateScreen) fill(c *exam.Candidate) {
 	if c == nil {
 		c = &exam.Candidate{BirthCountry: lang.L("candidate.default_country")}
 		s.title.SetText(lang.L("candidate.title.new"))
+		if s.readOnly {
+			c.BirthCountry = ""
+			s.title.SetText(lang.L("candidate.title.choose"))
+		}
 		s.deleteButton.Disable()
 	} else {
 		s.title.SetText(c.DisplayName())
@@ -242,6 +250,18 @@ func (s *candidateScreen) fill(c *exam.Candidate) {
 	s.clearErrors()
 	s.setStatus("", widget.MediumImportance)
 	s.dirty = false
+	if s.readOnly {
+		s.disableForm()
+	}
+}
+
+// disableForm turns every field off: the role may read, not change.
+func (s *candidateScreen) disableForm() {
+	setEnabled(false, s.number, s.birthName, s.usageName, s.firstNames, s.sex, s.birthDate, s.birthCity,
+		s.birthCountry, s.email, s.phone, s.route, s.centre, s.sstDate)
+	for _, r := range s.blocks {
+		setEnabled(false, r.check, r.date, r.session)
+	}
 }
 
 func (s *candidateScreen) setSex(x exam.Sex) {
@@ -333,7 +353,7 @@ func (s *candidateScreen) collect() (*exam.Candidate, []exam.FieldError) {
 // onSave validates and stores the form off the UI goroutine; "Enregistré"
 // is shown only once the service has returned without error.
 func (s *candidateScreen) onSave() {
-	if s.saving {
+	if s.saving || s.readOnly {
 		return
 	}
 	c, parseErrs := s.collect()
@@ -512,6 +532,9 @@ func (s *candidateScreen) setStatus(text string, imp widget.Importance) {
 
 // onNew (Ctrl+N) empties the form for a new candidate.
 func (s *candidateScreen) onNew() {
+	if s.readOnly {
+		return
+	}
 	s.confirmDiscard(func() {
 		s.loadSeq++ // a candidate still loading must not replace the new form
 		s.fill(nil)
@@ -531,7 +554,7 @@ func (s *candidateScreen) onCancel() {
 // onDelete asks for confirmation, naming the candidate, then deletes it.
 func (s *candidateScreen) onDelete() {
 	c := s.current
-	if c == nil {
+	if c == nil || s.readOnly {
 		return
 	}
 	d := dialog.NewConfirm(lang.L("candidate.delete.title"),

@@ -26,7 +26,7 @@ const searchDelay = 150 * time.Millisecond
 type candidateScreen struct {
 	app   fyne.App
 	win   fyne.Window
-	deps  Deps
+	deps  userDeps
 	tasks *tasks
 
 	content fyne.CanvasObject
@@ -81,6 +81,9 @@ type candidateScreen struct {
 	loading bool            // the form is being filled by code
 	dirty   bool            // the form has edits not saved
 	saving  bool
+	// readOnly is set for a role that may read the candidates but not
+	// change them (a jury member): no import, no form buttons.
+	readOnly bool
 
 	// dialog is the last dialog this screen opened, for tests.
 	dialog dialog.Dialog
@@ -88,8 +91,8 @@ type candidateScreen struct {
 	report *importReportView
 }
 
-func newCandidateScreen(a fyne.App, w fyne.Window, d Deps, t *tasks) *candidateScreen {
-	s := &candidateScreen{app: a, win: w, deps: d, tasks: t}
+func newCandidateScreen(a fyne.App, w fyne.Window, d userDeps, t *tasks) *candidateScreen {
+	s := &candidateScreen{app: a, win: w, deps: d, tasks: t, readOnly: !d.Actor.Can(exam.PermManageCandidates)}
 	split := container.NewHSplit(s.makeList(), s.makeForm())
 	split.Offset = 0.4
 	s.content = split
@@ -124,17 +127,24 @@ func (s *candidateScreen) makeList() fyne.CanvasObject {
 	s.noMatch.Alignment = fyne.TextAlignCenter
 	s.noMatch.Hide()
 
-	emptyText := widget.NewLabel(lang.L("candidates.empty"))
+	emptyKey := "candidates.empty"
+	if s.readOnly {
+		emptyKey = "candidates.empty.read_only"
+	}
+	emptyText := widget.NewLabel(lang.L(emptyKey))
 	emptyText.Wrapping = fyne.TextWrapWord
 	emptyText.Alignment = fyne.TextAlignCenter
 	s.demoButton = widget.NewButtonWithIcon(lang.L("candidates.empty.demo"), theme.ContentAddIcon(), s.onLoadDemo)
 	s.demoButton.Importance = widget.HighImportance
-	if s.deps.LoadDemo == nil {
+	if s.deps.LoadDemo == nil || s.readOnly {
 		s.demoButton.Hide()
 	}
 	emptyImport := widget.NewButtonWithIcon(lang.L("candidates.import"), theme.FolderOpenIcon(), s.onImport)
 	if s.deps.Import == nil {
 		emptyImport.Disable()
+	}
+	if s.readOnly {
+		emptyImport.Hide()
 	}
 	s.empty = container.NewVBox(layout.NewSpacer(), emptyText,
 		container.NewCenter(container.NewHBox(s.demoButton, emptyImport)), layout.NewSpacer())
@@ -142,6 +152,9 @@ func (s *candidateScreen) makeList() fyne.CanvasObject {
 
 	s.countRow = container.NewHBox(s.count, s.busy)
 	top := container.NewVBox(container.NewHBox(s.importButton, s.templateButton), s.search, s.countRow)
+	if s.readOnly {
+		top = container.NewVBox(s.search, s.countRow)
+	}
 	s.listArea = container.NewStack(s.list, container.NewVBox(s.noMatch), s.empty)
 	// Objects in focus order: commands and search first, then the list.
 	return container.New(layout.NewBorderLayout(top, nil, nil, nil), top, s.listArea)
@@ -384,14 +397,14 @@ func (s *candidateScreen) confirmDiscard(then, keep func()) {
 
 // onLoadDemo fills an empty database with the demo data.
 func (s *candidateScreen) onLoadDemo() {
-	load := s.deps.LoadDemo
-	if load == nil {
+	load, actor := s.deps.LoadDemo, s.deps.Actor
+	if load == nil || !actor.Can(exam.PermManageCandidates) {
 		return
 	}
 	s.demoButton.Disable()
 	s.demoButton.SetText(lang.L("candidates.empty.demo_loading"))
 	s.tasks.run(func() func() {
-		err := load(context.Background())
+		err := load(context.Background(), actor)
 		return func() {
 			s.demoButton.Enable()
 			s.demoButton.SetText(lang.L("candidates.empty.demo"))

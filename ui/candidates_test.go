@@ -308,7 +308,7 @@ func TestCandidateScreen_DeleteAfterConfirmation(t *testing.T) {
 func TestCandidateScreen_EmptyStateLoadsDemo(t *testing.T) {
 	f := newFixture(t)
 	d := f.deps()
-	d.LoadDemo = func(ctx context.Context) error {
+	d.LoadDemo = func(ctx context.Context, a exam.Actor) error {
 		for _, c := range []*exam.Candidate{candidate("Démo", "Alice", "02/03/1991"), candidate("Démo", "Bruno", "04/05/1992")} {
 			if err := f.svc.CreateCandidate(ctx, admin, c); err != nil {
 				return err

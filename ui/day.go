@@ -134,6 +134,9 @@ func (d *dayScreen) render() {
 	locked := s.Locked()
 	canRun := d.v.deps.Actor.Can(exam.PermRunSessions)
 	setEnabled(!locked && canRun && d.v.deps.Deliberation != nil, d.sessionIncident)
+	if !canRun { // running the day is the jury's: not offered to other roles
+		d.sessionIncident.Hide()
+	}
 	d.cols = &columns{}
 	header := func(text string) *widget.Label {
 		l := widget.NewLabel(text)
@@ -153,12 +156,21 @@ func (d *dayScreen) render() {
 		row.incident = widget.NewButtonWithIcon(lang.L("day.incident"), theme.WarningIcon(), func() { d.onIncident(id) })
 		setEnabled(!locked && canRun, row.absent)
 		setEnabled(!locked && canRun && d.v.deps.Deliberation != nil, row.incident)
+		if !canRun {
+			row.absent.Hide()
+			row.incident.Hide()
+		}
 		name := newBoldLabel(sc.Candidate.DisplayName())
 		if sc.Absent {
 			name.Importance = widget.LowImportance
 			name.SetText(lang.L("day.candidate_absent", map[string]any{"Name": sc.Candidate.DisplayName()}))
 		}
 		d.table.Add(container.NewBorder(nil, nil, nil, container.NewHBox(row.absent, row.incident), name))
+		card := newAccommodationCard(true)
+		card.set(sc.Candidate.DisplayName(), sc.Accommodations)
+		if card.content.Visible() {
+			d.table.Add(card.content)
+		}
 		for k, sl := range sched.Slots {
 			if sl.CandidateID != id {
 				continue
@@ -384,9 +396,9 @@ func (d *dayScreen) onConvocations() {
 	if s == nil || docs == nil {
 		return
 	}
-	id := s.ID
+	id, actor := s.ID, d.v.deps.Actor
 	saveDocument(d.v, lang.L("day.convocations.title"), documentName(s, "convocations", "xlsx"), ".xlsx", d.status,
-		func(ctx context.Context, w io.Writer) error { return docs.Convocations(ctx, id, w) })
+		func(ctx context.Context, w io.Writer) error { return docs.Convocations(ctx, actor, id, w) })
 }
 
 // documentName is "convocations-SV-2026-12.xlsx" or "pv-session-3.pdf".

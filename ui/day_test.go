@@ -20,7 +20,7 @@ func TestDay_ScheduleAbsenceAndIncident(t *testing.T) {
 	if err := sf.sessions.UpdateSession(sf.ctx, admin, s); err != nil {
 		t.Fatal(err)
 	}
-	if err := sf.sessions.StartSession(sf.ctx, admin, s.ID, day0); err != nil {
+	if err := sf.sessions.StartSession(sf.ctx, jury, s.ID, day0); err != nil {
 		t.Fatal(err)
 	}
 	v := sf.openSession(s.ID)
@@ -61,10 +61,10 @@ func TestDay_ScheduleAbsenceAndIncident(t *testing.T) {
 	sf.waitFor("the incident", func() bool { return !inc.form.busy && !d.loading && len(d.incidents) == 1 })
 	got, _ := sf.delib.Incidents(sf.ctx, admin, s.ID)
 	if len(got) != 1 || got[0].CandidateID != a.ID || got[0].Kind != exam.IncidentLate || !got[0].At.Equal(day0.Add(12*time.Minute)) ||
-		got[0].RecordedBy != admin.Name {
+		got[0].RecordedBy != jury.Name {
 		t.Fatalf("stored %+v", got)
 	}
-	if text := allText(d.table); !strings.Contains(text, "15/06/2026 à 09:12 — Retard : Arrivée à 9 h 10, épreuve décalée. (Claire Test)") {
+	if text := allText(d.table); !strings.Contains(text, "15/06/2026 à 09:12 — Retard : Arrivée à 9 h 10, épreuve décalée. (Nadia Jury)") {
 		t.Errorf("incident not listed:\n%s", text)
 	}
 

@@ -19,11 +19,14 @@ import (
 	"github.com/amisjury/amis/exam"
 )
 
-// ExportFunc writes the certifier export of the sessions ids to path (a
-// draft marked PROVISOIRE when draft lets unsigned sessions in), telling
-// progress how many candidates are written out of how many. It is called
-// off the UI goroutine; progress too.
-type ExportFunc func(ctx context.Context, ids []int64, draft bool, path string, progress func(done, total int)) error
+// ExportFunc writes, as the acting user a, the certifier export of the
+// sessions ids to path (a draft marked PROVISOIRE when draft lets unsigned
+// sessions in), telling progress how many candidates are written out of
+// how many. It is called off the UI goroutine; progress too.
+type ExportFunc func(ctx context.Context, a exam.Actor, ids []int64, draft bool, path string, progress func(done, total int)) error
+
+// exportRun is an ExportFunc bound to the acting user.
+type exportRun func(ctx context.Context, ids []int64, draft bool, path string, progress func(done, total int)) error
 
 // exportDialog is the export for the certifier: the sessions to send, the
 // draft option, the file, the progress.
@@ -31,7 +34,7 @@ type exportDialog struct {
 	win      fyne.Window
 	dialog   *dialog.CustomDialog
 	sessions []exam.SessionSummary
-	export   ExportFunc
+	export   exportRun
 
 	draft  *widget.Check
 	checks []*widget.Check // one per session, in the order of sessions
@@ -57,11 +60,11 @@ type exportDialog struct {
 // once "brouillon" is ticked, and the file is then a draft marked
 // PROVISOIRE. The file is chosen with a save dialog (.xlsx); export runs off
 // the UI goroutine with a progress bar, and closing the dialog cancels it.
-func showExportDialog(win fyne.Window, sessions []exam.SessionSummary, export func(ctx context.Context, ids []int64, draft bool, path string, progress func(done, total int)) error) {
+func showExportDialog(win fyne.Window, sessions []exam.SessionSummary, export exportRun) {
 	newExportDialog(win, sessions, export).dialog.Show()
 }
 
-func newExportDialog(win fyne.Window, sessions []exam.SessionSummary, export ExportFunc) *exportDialog {
+func newExportDialog(win fyne.Window, sessions []exam.SessionSummary, export exportRun) *exportDialog {
 	d := &exportDialog{win: win, sessions: sessions, export: export, do: fyne.Do}
 	d.choosePath = d.chooseFile
 	d.draft = widget.NewCheck(lang.X("export.draft", "Draft: also allow sessions whose minutes are not signed (every sheet marked PROVISOIRE)"),

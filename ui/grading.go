@@ -31,6 +31,7 @@ type gradingScreen struct {
 
 	candidate  *widget.Select
 	member     *widget.Select
+	card       *accommodationCard // the candidate's accommodations
 	memberNote *widget.Label
 	status     *widget.Label
 	blocksBox  *fyne.Container
@@ -98,8 +99,9 @@ func newGradingScreen(v *sessionView) *gradingScreen {
 	choose := container.New(layout.NewFormLayout(),
 		widget.NewLabel(lang.L("timer.candidate")), g.candidate,
 		widget.NewLabel(lang.L("grading.member")), g.member)
+	g.card = newAccommodationCard(false)
 	top := container.NewVBox(choose, g.memberNote, g.status)
-	g.scroll = newPageScroll(container.NewPadded(g.blocksBox))
+	g.scroll = newPageScroll(container.NewPadded(container.NewVBox(g.card.content, g.blocksBox)))
 	g.content = container.NewBorder(top, nil, nil, nil, g.scroll)
 	return g
 }
@@ -110,8 +112,21 @@ func (g *gradingScreen) setSession(s *exam.Session, _ *exam.Minutes) {
 	defer func() { g.syncing = false }()
 	g.candIDs, g.candID = fillCandidateSelect(g.candidate, s, g.candID)
 	g.candidate.Refresh()
+	g.updateCard()
 	g.fillMembers()
 	g.updateEnabled()
+}
+
+// updateCard shows the chosen candidate's accommodations.
+func (g *gradingScreen) updateCard() {
+	if g.session == nil {
+		return
+	}
+	if sc := g.session.Candidate(g.candID); sc != nil {
+		g.card.set(sc.Candidate.DisplayName(), sc.Accommodations)
+		return
+	}
+	g.card.set("", nil)
 }
 
 // fillMembers lists the jury, each member marked when a conflict of
@@ -242,6 +257,7 @@ func (g *gradingScreen) onCandidate(string) {
 	g.flush()
 	g.candID = g.candIDs[i]
 	setLabel(g.status, "", widget.MediumImportance)
+	g.updateCard()
 	g.fillMembers()
 	g.load()
 }

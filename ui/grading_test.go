@@ -153,7 +153,7 @@ func TestGrading_MemberWithAConflictCannotGrade(t *testing.T) {
 	}
 	gr := exam.NewGrid(a.ID, s.Jury[2].ID, sf.ref.Block("CCP1"))
 	gr.Assessments[0].Verdict = exam.Satisfied
-	if err := sf.evals.SaveGrid(sf.ctx, admin, s.ID, &gr); exam.ErrorCode(err) != exam.EFORBIDDEN {
+	if err := sf.evals.SaveGrid(sf.ctx, jury, s.ID, &gr); exam.ErrorCode(err) != exam.EFORBIDDEN {
 		t.Errorf("the service let a barred member grade: %v", err)
 	}
 	// The collegial grid is open.

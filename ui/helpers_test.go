@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
@@ -22,7 +23,18 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-var admin = exam.Actor{Name: "Claire Test", Role: exam.RoleAdmin}
+// The actors of the tests, one per role.
+var (
+	admin    = exam.Actor{Name: "Claire Test", Role: exam.RoleAdmin}
+	jury     = exam.Actor{Name: "Nadia Jury", Role: exam.RoleJury}
+	referent = exam.Actor{Name: "Rémi Référent", Role: exam.RoleReferent}
+)
+
+// accountOf is an account acting as a (not stored: the window is entered
+// directly, without a login).
+func accountOf(a exam.Actor) *exam.Account {
+	return &exam.Account{ID: a.UserID, Login: strings.ToLower(strings.Fields(a.Name)[0]), Name: a.Name, Role: a.Role}
+}
 
 // fixture is an app on a real SQLite database in a temporary directory.
 type fixture struct {
@@ -32,8 +44,11 @@ type fixture struct {
 	db  *storage.DB
 	ref *exam.Referentiel
 	svc *storage.CandidateService
-	mw  *mainWindow
-	s   *candidateScreen
+	// accounts and accommodations are the real services on the database.
+	accounts       *storage.AccountService
+	accommodations *storage.AccommodationService
+	mw             *mainWindow
+	s              *candidateScreen // the candidate screen of the user, nil for a referent
 }
 
 func newFixture(t *testing.T) *fixture {
@@ -43,31 +58,60 @@ func newFixture(t *testing.T) *fixture {
 	f.db = storage.MustOpen(t)
 	f.ref = storage.MustReferentiel(t)
 	f.svc = storage.NewCandidateService(f.db, f.ref)
+	f.accounts = storage.NewAccountService(f.db)
+	f.accommodations = storage.NewAccommodationService(f.db, f.ref)
 	return f
 }
 
 // deps are the dependencies the lead wires, on the fixture's database.
 func (f *fixture) deps() Deps {
+	if f.accounts == nil {
+		f.accounts = storage.NewAccountService(f.db)
+		f.accommodations = storage.NewAccommodationService(f.db, f.ref)
+	}
 	return Deps{
-		Candidates:  f.svc,
-		Referentiel: f.ref,
-		Actor:       admin,
-		DBPath:      f.db.Path(),
-		Version:     "1.2.3-test",
+		Candidates:     f.svc,
+		Referentiel:    f.ref,
+		Accounts:       f.accounts,
+		Accommodations: f.accommodations,
+		DBPath:         f.db.Path(),
+		Version:        "1.2.3-test",
 	}
 }
 
-// open builds the main window and waits for the first list.
-func (f *fixture) open(d Deps) *candidateScreen {
+// open builds the main window, enters it as the administrator and waits
+// for the first list.
+func (f *fixture) open(d Deps) *candidateScreen { return f.openAs(d, admin) }
+
+// openAs builds the main window and enters it as a (no login), then waits
+// for the first list of the candidate screen, if the role has one.
+func (f *fixture) openAs(d Deps, a exam.Actor) *candidateScreen {
 	f.t.Helper()
-	f.mw = newMainWindow(f.app, d, newManualTasks())
-	f.s = f.mw.candidates
-	f.t.Cleanup(func() {
-		f.mw.tasks.drain() // before the database closes
-		f.mw.win.Close()
-	})
-	f.waitFor("the first list", func() bool { return !f.s.searching })
+	f.build(d)
+	f.enter(a)
 	return f.s
+}
+
+// build builds the main window, on its start screen.
+func (f *fixture) build(d Deps) *mainWindow {
+	f.mw = newMainWindow(f.app, d, newManualTasks())
+	mw := f.mw
+	f.t.Cleanup(func() {
+		mw.tasks.drain() // before the database closes
+		mw.win.Close()
+	})
+	return mw
+}
+
+// enter shows the screens of a's role, as after a login.
+func (f *fixture) enter(a exam.Actor) {
+	f.t.Helper()
+	f.mw.enter(accountOf(a))
+	f.s = f.mw.candidates
+	if f.s != nil {
+		f.waitFor("the first list", func() bool { return !f.s.searching })
+	}
+	f.waitIdle()
 }
 
 // waitFor polls cond, applying the results of background work in between
@@ -162,4 +206,36 @@ func fillValid(s *candidateScreen) {
 	test.Type(s.birthDate, "12/03/1990")
 	test.Type(s.birthCity, "Lyon")
 	s.route.SetSelectedIndex(0)
+}
+
+// canvasTexts is every text of o and of everything inside it, hidden
+// objects included: the labels, entries (with their placeholders),
+// selects (with their options), checks, buttons, rich texts and raw canvas
+// texts, one per line.
+func canvasTexts(o fyne.CanvasObject) string {
+	var b strings.Builder
+	for _, x := range test.LaidOutObjects(o) {
+		switch w := x.(type) {
+		case *canvas.Text:
+			b.WriteString(w.Text)
+		case *widget.Label:
+			b.WriteString(w.Text)
+		case *widget.Entry:
+			b.WriteString(w.Text + "\n" + w.PlaceHolder)
+		case *widget.Select:
+			b.WriteString(w.Selected + "\n" + strings.Join(w.Options, "\n"))
+		case *widget.Check:
+			b.WriteString(w.Text)
+		case *widget.Button:
+			b.WriteString(w.Text)
+		case *widget.RichText:
+			b.WriteString(w.String())
+		case *widget.RadioGroup:
+			b.WriteString(strings.Join(w.Options, "\n"))
+		default:
+			continue
+		}
+		b.WriteByte('\n')
+	}
+	return b.String()
 }

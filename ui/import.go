@@ -69,8 +69,8 @@ func (s *candidateScreen) onImport() {
 // importFile runs the import off the UI goroutine behind a progress dialog
 // whose Annuler button cancels it (nothing is imported then).
 func (s *candidateScreen) importFile(path string) {
-	imp := s.deps.Import
-	if imp == nil {
+	imp, actor := s.deps.Import, s.deps.Actor
+	if imp == nil || !actor.Can(exam.PermManageCandidates) {
 		return
 	}
 	ctx, cancel := context.WithCancel(context.Background())
@@ -107,7 +107,7 @@ func (s *candidateScreen) importFile(path string) {
 		})
 	}
 	s.tasks.run(func() func() {
-		rep, err := imp(ctx, path, progress)
+		rep, err := imp(ctx, actor, path, progress)
 		return func() {
 			progressDialog.Hide()
 			cancel()

@@ -23,7 +23,7 @@ func TestCandidateScreen_ImportRefusedListsEveryProblem(t *testing.T) {
 	}
 	var phases []string
 	d := f.deps()
-	d.Import = func(ctx context.Context, path string, progress exam.ImportProgress) (*exam.ImportReport, error) {
+	d.Import = func(ctx context.Context, a exam.Actor, path string, progress exam.ImportProgress) (*exam.ImportReport, error) {
 		progress("read", 10, 0)
 		progress("check", 10, 10)
 		phases = append(phases, path)
@@ -72,12 +72,12 @@ func TestCandidateScreen_ImportRefusedListsEveryProblem(t *testing.T) {
 func TestCandidateScreen_ImportSucceedsAndRefreshes(t *testing.T) {
 	f := newFixture(t)
 	d := f.deps()
-	d.Import = func(ctx context.Context, path string, progress exam.ImportProgress) (*exam.ImportReport, error) {
+	d.Import = func(ctx context.Context, a exam.Actor, path string, progress exam.ImportProgress) (*exam.ImportReport, error) {
 		rows := []exam.ImportRow{
 			{Line: 2, Candidate: *candidate("Dupont", "Marie", "01/02/1990")},
 			{Line: 3, Candidate: *candidate("Durand", "Paul", "23/11/1979")},
 		}
-		rep, err := exam.ImportCandidates(ctx, admin, f.svc, f.ref, rows, nil, nil, progress)
+		rep, err := exam.ImportCandidates(ctx, a, f.svc, f.ref, rows, nil, nil, progress)
 		if rep != nil {
 			rep.File = path
 			rep.IgnoredColumns = []string{"Remarques", "Tuteur"}
@@ -105,7 +105,7 @@ func TestCandidateScreen_ImportSucceedsAndRefreshes(t *testing.T) {
 func TestCandidateScreen_ImportErrorIsTranslated(t *testing.T) {
 	f := newFixture(t)
 	d := f.deps()
-	d.Import = func(ctx context.Context, path string, progress exam.ImportProgress) (*exam.ImportReport, error) {
+	d.Import = func(ctx context.Context, a exam.Actor, path string, progress exam.ImportProgress) (*exam.ImportReport, error) {
 		return nil, exam.Errorf(exam.EREFUSED, "err.refused", "refused", nil)
 	}
 	s := f.open(d)
@@ -153,8 +153,8 @@ func TestCandidateScreen_NoTemplateDisablesCommand(t *testing.T) {
 func TestCandidateScreen_ImportRealFile(t *testing.T) {
 	f := newFixture(t)
 	d := f.deps()
-	d.Import = func(ctx context.Context, path string, progress exam.ImportProgress) (*exam.ImportReport, error) {
-		return xlsx.ImportFile(ctx, admin, f.svc, f.ref, path, progress)
+	d.Import = func(ctx context.Context, a exam.Actor, path string, progress exam.ImportProgress) (*exam.ImportReport, error) {
+		return xlsx.ImportFile(ctx, a, f.svc, f.ref, path, progress)
 	}
 	s := f.open(d)
 	header := "Nom de naissance;Prénoms;Sexe;Date de naissance;Commune de naissance;Pays de naissance;Modalité d'accès;Remarques\n"

@@ -1,7 +1,7 @@
 package ui
 
 import (
-	"os"
+	"github.com/amisjury/amis/internal/locale"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -33,16 +33,13 @@ func currentLanguage() string { return language.Load().(string) }
 // English. It returns the language used. Call it once, before building any
 // window.
 func SetupLanguage(pref string) string {
-	if neutralLocale() && os.Getenv("LANGUAGE") == "" {
-		// Name our default so that Fyne stops trying to parse "C".
-		_ = os.Setenv("LANGUAGE", LangFrench)
-	}
+	locale.NameNeutral()
 	sys := lang.SystemLocale()
 	sysLang := baseLanguage(sys)
 	chosen := pref
 	if chosen != LangFrench && chosen != LangEnglish {
 		chosen = LangFrench
-		if sysLang == LangEnglish && !neutralLocale() {
+		if sysLang == LangEnglish && !locale.Neutral() {
 			chosen = LangEnglish
 		}
 	}
@@ -62,19 +59,6 @@ func SetupLanguage(pref string) string {
 	}
 	language.Store(chosen)
 	return chosen
-}
-
-// neutralLocale reports whether the environment names no language at all
-// (LANG=C.UTF-8, POSIX…), which Fyne reports as English: AMIS Jury then
-// speaks French, its default.
-func neutralLocale() bool {
-	for _, k := range []string{"LC_ALL", "LC_MESSAGES", "LANG"} {
-		if v := os.Getenv(k); v != "" {
-			v = strings.ToUpper(v)
-			return v == "C" || v == "POSIX" || strings.HasPrefix(v, "C.")
-		}
-	}
-	return false
 }
 
 // baseLanguage returns the language part of a locale: "fr-FR" gives "fr".
@@ -159,6 +143,39 @@ func fieldLabel(field string) string {
 	}
 	if l, ok := sessionFieldLabel(field); ok {
 		return l
+	}
+	switch field {
+	case exam.FieldLogin:
+		return lang.L("login.login")
+	case exam.FieldName:
+		return lang.L("account.name")
+	case exam.FieldRole:
+		return lang.L("accounts.role")
+	case exam.FieldPassword:
+		return lang.L("login.password")
+	case exam.FieldDecisionAuthority, exam.FieldDecisionDate, exam.FieldDecisionReference, exam.FieldValidity,
+		exam.FieldSpreadDays:
+		return accommodationFieldLabel(field)
+	case exam.FieldJustification:
+		return lang.L("acc.section.justification")
+	case exam.FieldJuryInstructions:
+		return lang.L("acc.section.instructions")
+	case exam.FieldTextScale:
+		return lang.L("acc.screen.text_scale")
+	case exam.FieldLineSpacing:
+		return lang.L("acc.screen.line_spacing")
+	case exam.FieldMaxChoices:
+		return lang.L("acc.screen.max_choices")
+	case exam.FieldOtherAssistant:
+		return lang.L("acc.aids.other")
+	case exam.FieldRoomOther:
+		return lang.L("acc.room.other")
+	case "time." + exam.FieldExtraPercent:
+		return lang.L("acc.extra_percent")
+	case "time." + exam.FieldExtraMinutes:
+		return lang.L("acc.extra_minutes")
+	case "time." + exam.FieldStartOffset:
+		return lang.L("acc.start_offset")
 	}
 	return field
 }

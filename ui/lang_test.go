@@ -119,6 +119,11 @@ func TestTranslations_KeysUsedByTheUIExist(t *testing.T) {
 	for _, l := range []string{LangFrench, LangEnglish} {
 		used["menu.view.language."+l] = "ui.go (onLanguage)"
 	}
+	for _, c := range accommodationCodes {
+		used["accommodation."+c] = "candidate_card.go (accommodationItemText)"
+	}
+	used["candidates.empty.read_only"] = "candidates.go (makeList)"
+	used["sessions.placeholder.read"] = "sessions.go (newSessionsScreen)"
 	for _, k := range exam.IncidentKinds {
 		used["incident.kind."+string(k)] = "session_labels.go (incidentKindLabel)"
 	}
@@ -155,6 +160,7 @@ func init() {
 		"storage/xlsx/import.go", "storage/xlsx/decode.go", "storage/xlsx/csv.go", "storage/xlsx/format.go",
 		"storage/xlsx/sheet.go", "storage/xlsx/columns.go", "storage/xlsx/template.go",
 		"cmd/amis/main.go", "cmd/amis/gui.go", "cmd/amis/commands.go",
+		"exam/account.go", "exam/accommodation.go", "storage/accounts.go", "storage/accommodations.go",
 	} {
 		shownToday["../"+f] = true
 	}

@@ -187,7 +187,7 @@ func (m *minutesScreen) updateState() {
 	}
 	setEnabled(m.v.deps.Documents != nil, m.export)
 	setEnabled(s.Locked() && m.v.deps.Actor.Can(exam.PermAmend) && m.v.deps.Deliberation != nil, m.amend)
-	if s.Locked() {
+	if s.Locked() && m.v.deps.Actor.Can(exam.PermAmend) {
 		m.amend.Show()
 	} else {
 		m.amend.Hide()
@@ -201,6 +201,9 @@ func (m *minutesScreen) updateState() {
 	for id, b := range m.signButtons {
 		done := pv != nil && pv.SignedBy(id)
 		setEnabled(!s.Locked() && !done && !s.StartedAt.IsZero() && missing == 0 && m.v.deps.Actor.Can(exam.PermGrade), b)
+		if !m.v.deps.Actor.Can(exam.PermGrade) {
+			b.Hide() // signing is the jury's: not offered to other roles
+		}
 	}
 }
 
@@ -403,9 +406,9 @@ func (m *minutesScreen) onExport() {
 	if s == nil || docs == nil {
 		return
 	}
-	id := s.ID
+	id, actor := s.ID, m.v.deps.Actor
 	saveDocument(m.v, lang.L("pv.export.title"), documentName(s, "pv", "pdf"), ".pdf", m.status,
-		func(ctx context.Context, w io.Writer) error { return docs.Minutes(ctx, id, w) })
+		func(ctx context.Context, w io.Writer) error { return docs.Minutes(ctx, actor, id, w) })
 }
 
 // onFeedback saves a mock exam's feedback sheet of one candidate.
@@ -419,10 +422,12 @@ func (m *minutesScreen) onFeedback(candidateID int64, format string) {
 	if sc == nil {
 		return
 	}
-	id := s.ID
+	id, actor := s.ID, m.v.deps.Actor
 	name := documentName(s, "retour-"+strings.ToLower(strings.ReplaceAll(sc.Candidate.DisplayName(), " ", "-")), format)
 	saveDocument(m.v, lang.L("pv.feedback.title", map[string]any{"Name": sc.Candidate.DisplayName()}), name, "."+format, m.status,
-		func(ctx context.Context, w io.Writer) error { return docs.Feedback(ctx, id, candidateID, format, w) })
+		func(ctx context.Context, w io.Writer) error {
+			return docs.Feedback(ctx, actor, id, candidateID, format, w)
+		})
 }
 
 // amendDialog corrects a signed PV: a CCP decision or the notes of the

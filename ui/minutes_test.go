@@ -67,7 +67,7 @@ func signedCase(t *testing.T, sf *sessionFixture) (*exam.Session, *exam.Candidat
 	sf.decideAll(s, a.ID, exam.OutcomeAcquired)
 	sf.decideAll(s, b.ID, exam.OutcomeNotAcquired)
 	for _, c := range []*exam.Candidate{a, b} {
-		if err := sf.delib.ConfirmResult(sf.ctx, admin, &exam.CandidateResult{SessionID: s.ID, CandidateID: c.ID}); err != nil {
+		if err := sf.delib.ConfirmResult(sf.ctx, jury, &exam.CandidateResult{SessionID: s.ID, CandidateID: c.ID}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -151,7 +151,7 @@ func TestMinutes_SignLocksEverything(t *testing.T) {
 		t.Errorf("state %q", v.state.Text)
 	}
 	// The service refuses anyway.
-	err := sf.evals.Decide(sf.ctx, admin, s.ID, &exam.BlockDecision{CandidateID: b.ID, Block: "CCP1", Outcome: exam.OutcomeAcquired, Reason: "x"})
+	err := sf.evals.Decide(sf.ctx, jury, s.ID, &exam.BlockDecision{CandidateID: b.ID, Block: "CCP1", Outcome: exam.OutcomeAcquired, Reason: "x"})
 	if exam.ErrorCode(err) != exam.ELOCKED {
 		t.Errorf("Decide after the signature: %v", err)
 	}
@@ -209,10 +209,10 @@ func TestMinutes_MockShowsFeedbackNoSignature(t *testing.T) {
 	// The document goes through Deps.Documents to the file chosen.
 	var buf bytes.Buffer
 	writeDocument(v, nopCloser{&buf}, "/tmp/retour.pdf", m.status, func(ctx context.Context, w io.Writer) error {
-		return sf.docs.Feedback(ctx, s.ID, a.ID, "pdf", w)
+		return sf.docs.Feedback(ctx, v.deps.Actor, s.ID, a.ID, "pdf", w)
 	})
 	sf.waitIdle()
-	if buf.String() != "feedback pdf" || m.status.Text != "Document enregistré : /tmp/retour.pdf" || m.status.Importance != widget.SuccessImportance {
+	if buf.String() != "feedback pdf as Nadia Jury" || m.status.Text != "Document enregistré : /tmp/retour.pdf" || m.status.Importance != widget.SuccessImportance {
 		t.Errorf("document: %q, %q", buf.String(), m.status.Text)
 	}
 	v.selectTab(v.editorTab)

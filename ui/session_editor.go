@@ -207,6 +207,7 @@ func newSessionEditor(v *sessionView) *sessionEditor {
 	e.scroll = newPageScroll(container.NewPadded(body))
 
 	e.status = newStatusLabel()
+	e.status.Hide() // shown with something to say
 	e.saveButton = widget.NewButtonWithIcon(lang.L("session.save"), theme.DocumentSaveIcon(), e.onSave)
 	e.saveButton.Importance = widget.HighImportance
 	e.cancelButton = widget.NewButtonWithIcon(lang.L("candidate.cancel"), theme.ContentUndoIcon(), e.onCancel)
@@ -575,10 +576,18 @@ func (e *sessionEditor) updateStart() {
 		e.startButton.Hide()
 		return
 	}
-	e.startButton.Show()
+	canRun := e.v.deps.Actor.Can(exam.PermRunSessions)
+	if canRun {
+		e.startButton.Show()
+	} else {
+		e.startButton.Hide() // the jury starts the session
+	}
 	s, _ := e.collect()
 	e.showMissing(exam.FieldErrors(s.CheckStart()))
-	setEnabled(cur != nil && !e.dirty && !e.locked && e.v.deps.Actor.Can(exam.PermRunSessions), e.startButton)
+	if !canRun {
+		e.startInfo.SetText(e.startInfo.Text + "\n" + lang.L("session.start.by_jury"))
+	}
+	setEnabled(cur != nil && !e.dirty && !e.locked && canRun, e.startButton)
 }
 
 // showMissing lists what the start check found missing.
@@ -622,6 +631,25 @@ func (e *sessionEditor) updateEnabled() {
 	for _, r := range e.memberRows {
 		setEnabled(on, r.name, r.organisation, r.habilitation, r.role, r.external, r.trainerBtn, r.conflictBtn, r.remove)
 		setEnabled(!e.locked && r.id != 0 && e.v.deps.Actor.Can(exam.PermGrade) && e.v.deps.Deliberation != nil, r.pinBtn)
+	}
+	// What the role may never do is not offered at all: a jury member reads
+	// the session (and sets their PIN), an administrator prepares it.
+	showIf := func(show bool, os ...fyne.CanvasObject) {
+		for _, o := range os {
+			if show {
+				o.Show()
+			} else {
+				o.Hide()
+			}
+		}
+	}
+	showIf(e.canEdit, e.addCandidate, e.addMember, e.saveButton, e.cancelButton, e.deleteButton)
+	for _, r := range e.candRows {
+		showIf(e.canEdit, r.remove)
+	}
+	for _, r := range e.memberRows {
+		showIf(e.canEdit, r.remove)
+		showIf(e.v.deps.Actor.Can(exam.PermGrade), r.pinBtn)
 	}
 }
 

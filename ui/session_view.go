@@ -31,7 +31,7 @@ type sessionView struct {
 	parent *sessionsScreen
 	app    fyne.App
 	win    fyne.Window
-	deps   Deps
+	deps   userDeps
 	tasks  *tasks
 
 	id      int64         // 0: a new session, not stored yet
@@ -42,8 +42,12 @@ type sessionView struct {
 	title   *widget.Label
 	state   *widget.Label
 	lock    *widget.Label // "Signé le … — résultats verrouillés", over every sub-screen
-	status  *widget.Label
-	tabs    *container.AppTabs
+	// validity flags, before the start, the candidates whose accommodation
+	// decision does not cover the session's dates.
+	validity *widget.Label
+	header   *fyne.Container
+	status   *widget.Label
+	tabs     *container.AppTabs
 
 	editor  *sessionEditor
 	day     *dayScreen
@@ -75,6 +79,8 @@ func newSessionView(parent *sessionsScreen, id int64) *sessionView {
 	v.lock = newWrapLabel("")
 	v.lock.TextStyle = fyne.TextStyle{Bold: true}
 	v.lock.Hide()
+	v.validity = newWrapLabel("")
+	v.validity.Hide()
 
 	v.editor = newSessionEditor(v)
 	v.day = newDayScreen(v)
@@ -94,13 +100,24 @@ func newSessionView(parent *sessionsScreen, id int64) *sessionView {
 		v.gradingTab: v.grading, v.delibTab: v.delib, v.pvTab: v.pv,
 	}
 	v.stale = map[sessionPart]bool{}
-	v.tabs = container.NewAppTabs(v.editorTab, v.dayTab, v.timerTab, v.gradingTab, v.delibTab, v.pvTab)
+	// Only the sub-screens the role works with: an administrator prepares
+	// the session and reads its day and PV, but neither times, grades nor
+	// deliberates.
+	items := []*container.TabItem{v.editorTab, v.dayTab}
+	if v.deps.Actor.Can(exam.PermRunSessions) {
+		items = append(items, v.timerTab)
+	}
+	if v.deps.Actor.Can(exam.PermGrade) {
+		items = append(items, v.gradingTab, v.delibTab)
+	}
+	items = append(items, v.pvTab)
+	v.tabs = container.NewAppTabs(items...)
 	v.tabs.OnSelected = v.onTab
 
-	header := container.NewVBox(container.NewBorder(nil, nil, nil, v.state, v.title), v.lock, v.status)
-	v.content = container.NewBorder(header, nil, nil, nil, v.tabs)
+	v.header = container.NewVBox(container.NewBorder(nil, nil, nil, v.state, v.title), v.lock, v.validity, v.status)
+	v.content = container.NewBorder(v.header, nil, nil, nil, v.tabs)
 	if id == 0 {
-		for _, t := range []*container.TabItem{v.dayTab, v.timerTab, v.gradingTab, v.delibTab, v.pvTab} {
+		for _, t := range v.tabs.Items[1:] {
 			v.tabs.DisableItem(t)
 		}
 		v.editor.setSession(nil, nil)
@@ -167,6 +184,16 @@ func (v *sessionView) apply(s *exam.Session, m *exam.Minutes) {
 		}
 	}
 	setLabel(v.lock, lock, widget.SuccessImportance)
+	flag := ""
+	if s.StartedAt.IsZero() {
+		flag = accommodationWarnings(s)
+	}
+	if w := v.header.Size().Width; flag != "" && w > 0 && !v.validity.Visible() {
+		// A wrapped label measures its height at its width: a hidden one
+		// has none yet, and would ask the window for a line per word.
+		v.validity.Resize(fyne.NewSize(w, v.validity.MinSize().Height))
+	}
+	setLabel(v.validity, flag, widget.WarningImportance)
 	if s.Kind == exam.KindMock {
 		v.pvTab.Text = lang.L("session.tab.feedback")
 	} else {

@@ -26,7 +26,7 @@ type sessionItem struct {
 type sessionsScreen struct {
 	app   fyne.App
 	win   fyne.Window
-	deps  Deps
+	deps  userDeps
 	tasks *tasks
 
 	content fyne.CanvasObject
@@ -51,12 +51,13 @@ type sessionsScreen struct {
 	dialog dialog.Dialog
 }
 
-func newSessionsScreen(a fyne.App, w fyne.Window, d Deps, t *tasks) *sessionsScreen {
+func newSessionsScreen(a fyne.App, w fyne.Window, d userDeps, t *tasks) *sessionsScreen {
 	s := &sessionsScreen{app: a, win: w, deps: d, tasks: t}
 	s.newButton = widget.NewButtonWithIcon(lang.L("sessions.new"), theme.ContentAddIcon(), s.onNew)
 	s.newButton.Importance = widget.HighImportance
 	if !d.Actor.Can(exam.PermManageSessions) {
 		s.newButton.Disable()
+		s.newButton.Hide() // sessions are prepared by the administrator
 	}
 	s.count = widget.NewLabel("")
 	s.status = newStatusLabel()
@@ -70,7 +71,11 @@ func newSessionsScreen(a fyne.App, w fyne.Window, d Deps, t *tasks) *sessionsScr
 	top := container.NewVBox(s.newButton, s.count, s.status)
 	left := container.NewBorder(top, nil, nil, nil, container.NewStack(s.list, container.NewVBox(s.empty)))
 
-	placeholder := newWrapLabel(lang.L("sessions.placeholder"))
+	placeholderKey := "sessions.placeholder"
+	if !d.Actor.Can(exam.PermManageSessions) {
+		placeholderKey = "sessions.placeholder.read"
+	}
+	placeholder := newWrapLabel(lang.L(placeholderKey))
 	placeholder.Alignment = fyne.TextAlignCenter
 	s.detail = container.NewStack(container.NewVBox(layout.NewSpacer(), placeholder, layout.NewSpacer()))
 

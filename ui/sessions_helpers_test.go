@@ -26,6 +26,9 @@ type sessionFixture struct {
 	// now is the clock of the UI; tests move it (on the test goroutine,
 	// which plays the UI goroutine).
 	now time.Time
+	// as is who openSessions enters the window as: a jury member unless a
+	// test prepares sessions as the administrator.
+	as exam.Actor
 }
 
 // day0 is the fixed day of the tests' sessions, 09:00 local time.
@@ -46,6 +49,7 @@ func sessionFixtureOn(f *fixture) *sessionFixture {
 		delib:    storage.NewDeliberationService(f.db, f.ref),
 		docs:     &fakeDocs{},
 		now:      day0,
+		as:       jury,
 	}
 }
 
@@ -61,7 +65,7 @@ func (sf *sessionFixture) deps() Deps {
 // list.
 func (sf *sessionFixture) openSessions() *sessionsScreen {
 	sf.t.Helper()
-	sf.open(sf.deps())
+	sf.openAs(sf.deps(), sf.as)
 	sf.mw.tabs.Select(sf.mw.sessionsTab)
 	s := sf.mw.sessions
 	sf.waitFor("the session list", func() bool { return !s.listing })
@@ -71,7 +75,24 @@ func (sf *sessionFixture) openSessions() *sessionsScreen {
 // openSession opens the window on a stored session and waits for it.
 func (sf *sessionFixture) openSession(id int64) *sessionView {
 	sf.t.Helper()
-	s := sf.openSessions()
+	return sf.selectSession(sf.openSessions(), id)
+}
+
+// switchTo enters the open window as a (as after a change of user), shows
+// the Sessions tab and opens session id.
+func (sf *sessionFixture) switchTo(a exam.Actor, id int64) *sessionView {
+	sf.t.Helper()
+	sf.mw.logout()
+	sf.enter(a)
+	sf.mw.tabs.Select(sf.mw.sessionsTab)
+	s := sf.mw.sessions
+	sf.waitFor("the session list", func() bool { return !s.listing })
+	return sf.selectSession(s, id)
+}
+
+// selectSession opens session id of the list and waits for it.
+func (sf *sessionFixture) selectSession(s *sessionsScreen, id int64) *sessionView {
+	sf.t.Helper()
 	for i, it := range s.items {
 		if it.ID == id {
 			s.list.Select(i)
@@ -112,12 +133,12 @@ func (sf *sessionFixture) session(kind exam.SessionKind, cands []*exam.Candidate
 		sf.t.Fatalf("create session: %v", err)
 	}
 	for i, pin := range []string{"1111", "2222"} {
-		if err := sf.delib.SetMemberSecret(sf.ctx, admin, s.ID, s.Jury[i].ID, pin); err != nil {
+		if err := sf.delib.SetMemberSecret(sf.ctx, jury, s.ID, s.Jury[i].ID, pin); err != nil {
 			sf.t.Fatal(err)
 		}
 	}
 	if start {
-		if err := sf.sessions.StartSession(sf.ctx, admin, s.ID, day0); err != nil {
+		if err := sf.sessions.StartSession(sf.ctx, jury, s.ID, day0); err != nil {
 			sf.t.Fatalf("start session: %v", err)
 		}
 	}
@@ -133,7 +154,7 @@ func (sf *sessionFixture) decideAll(s *exam.Session, candidateID int64, outcome 
 	sf.t.Helper()
 	for _, code := range s.Candidate(candidateID).Blocks {
 		d := &exam.BlockDecision{CandidateID: candidateID, Block: code, Outcome: outcome, Reason: "motif écrit"}
-		if err := sf.evals.Decide(sf.ctx, admin, s.ID, d); err != nil {
+		if err := sf.evals.Decide(sf.ctx, jury, s.ID, d); err != nil {
 			sf.t.Fatalf("decide %s: %v", code, err)
 		}
 	}
@@ -153,16 +174,16 @@ func (d *fakeDocs) record(s string, w io.Writer) error {
 	return err
 }
 
-func (d *fakeDocs) Minutes(_ context.Context, id int64, w io.Writer) error {
-	return d.record("minutes", w)
+func (d *fakeDocs) Minutes(_ context.Context, a exam.Actor, id int64, w io.Writer) error {
+	return d.record("minutes as "+a.Name, w)
 }
 
-func (d *fakeDocs) Feedback(_ context.Context, id, cid int64, format string, w io.Writer) error {
-	return d.record("feedback "+format, w)
+func (d *fakeDocs) Feedback(_ context.Context, a exam.Actor, id, cid int64, format string, w io.Writer) error {
+	return d.record("feedback "+format+" as "+a.Name, w)
 }
 
-func (d *fakeDocs) Convocations(_ context.Context, id int64, w io.Writer) error {
-	return d.record("convocations", w)
+func (d *fakeDocs) Convocations(_ context.Context, a exam.Actor, id int64, w io.Writer) error {
+	return d.record("convocations as "+a.Name, w)
 }
 
 // allText is every visible label and button text laid out under o.

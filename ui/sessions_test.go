@@ -18,6 +18,7 @@ func TestSessionEditor_CreateReadBackAndStart(t *testing.T) {
 	bc := candidate("Martin", "Paul", "23/11/1979")
 	bc.Acquired = []exam.AcquiredBlock{{BlockCode: "RNCP37722BC02", Date: exam.NewDate(2022, 12, 5), SessionRef: "S-22"}}
 	b := sf.create(bc)
+	sf.as = admin // the administrator prepares the session, the jury starts it
 	s := sf.openSessions()
 	if !s.empty.Visible() || s.count.Text != "0 session" {
 		t.Errorf("empty list: %v %q", s.empty.Visible(), s.count.Text)
@@ -71,8 +72,8 @@ func TestSessionEditor_CreateReadBackAndStart(t *testing.T) {
 		!strings.Contains(text, "DUPONT Marie : 1 membre(s) du jury peuvent délibérer, il en manque 1") {
 		t.Errorf("start check:\n%s", text)
 	}
-	if !e.startButton.Disabled() {
-		t.Error("Démarrer enabled before the session is saved")
+	if e.startButton.Visible() || !strings.Contains(e.startInfo.Text, "La session est démarrée par le jury") {
+		t.Errorf("Démarrer offered to the administrator: %v, %q", e.startButton.Visible(), e.startInfo.Text)
 	}
 	test.Tap(e.saveButton)
 	sf.waitFor("the save", func() bool { return !e.saving && v.session != nil && !v.loading })
@@ -80,8 +81,17 @@ func TestSessionEditor_CreateReadBackAndStart(t *testing.T) {
 		t.Fatalf("after save: %q, id %d", e.status.Text, v.id)
 	}
 	id := v.id
+	if v.tabs.Items[len(v.tabs.Items)-1] != v.pvTab || len(v.tabs.Items) != 3 {
+		t.Errorf("the administrator's sub-screens: %d tabs", len(v.tabs.Items))
+	}
 
-	// The service refuses the start too, with the same list.
+	// The jury cannot start it yet, and the service says why.
+	v = sf.switchTo(jury, id)
+	e = v.editor
+	if !e.saveButton.Hidden || e.addMember.Visible() || !e.startButton.Visible() || e.startButton.Disabled() {
+		t.Errorf("the jury's Préparation: save hidden %v, add member %v, start %v/%v",
+			e.saveButton.Hidden, e.addMember.Visible(), e.startButton.Visible(), e.startButton.Disabled())
+	}
 	test.Tap(e.startButton)
 	sf.waitIdle()
 	if got, _ := sf.sessions.Session(sf.ctx, admin, id); !got.StartedAt.IsZero() {
@@ -91,7 +101,10 @@ func TestSessionEditor_CreateReadBackAndStart(t *testing.T) {
 		t.Errorf("after the refused start: %q", e.startInfo.Text)
 	}
 
-	// A second member: the check passes.
+	// A second member, by the administrator: the check passes.
+	v = sf.switchTo(admin, id)
+	e = v.editor
+	s = sf.mw.sessions
 	test.Tap(e.addMember)
 	r2 := e.memberRows[1]
 	test.Type(r2.name, "Karim Haddad")
@@ -127,6 +140,8 @@ func TestSessionEditor_CreateReadBackAndStart(t *testing.T) {
 		t.Errorf("list: %+v", s.items)
 	}
 
+	v = sf.switchTo(jury, id)
+	e = v.editor
 	test.Tap(e.startButton)
 	sf.waitFor("the start", func() bool { return !v.loading && !v.session.StartedAt.IsZero() })
 	if got, _ := sf.sessions.Session(sf.ctx, admin, id); !got.StartedAt.Equal(day0) {
@@ -142,6 +157,7 @@ func TestSessionEditor_ConflictsAndPIN(t *testing.T) {
 	a := sf.create(candidate("Dupont", "Marie", "01/02/1990"))
 	b := sf.create(candidate("Martin", "Paul", "23/11/1979"))
 	s := sf.session(exam.KindCertification, []*exam.Candidate{a, b}, nil, false)
+	sf.as = admin // who prepares the session
 	v := sf.openSession(s.ID)
 	e := v.editor
 	if e.candRows[0].conflicts.Visible() {
@@ -174,7 +190,13 @@ func TestSessionEditor_ConflictsAndPIN(t *testing.T) {
 		t.Errorf("stored jury %+v", got.Jury)
 	}
 
-	// Each member sets a signing PIN, typed twice.
+	if e.memberRows[0].pinBtn.Visible() {
+		t.Error("Code PIN offered to the administrator")
+	}
+
+	// Each member of the jury sets a signing PIN, typed twice.
+	v = sf.switchTo(jury, s.ID)
+	e = v.editor
 	test.Tap(e.memberRows[0].pinBtn)
 	p := e.pin
 	test.Type(p.first, "4321")
@@ -189,10 +211,10 @@ func TestSessionEditor_ConflictsAndPIN(t *testing.T) {
 	if !p.form.closed || e.status.Text != "Code PIN de Sophie Bernard enregistré." {
 		t.Fatalf("after the PIN: dialog %v, %q / %q", !p.form.closed, e.status.Text, p.form.err.Text)
 	}
-	if err := sf.delib.Sign(sf.ctx, admin, s.ID, got.Jury[0].ID, "1111"); exam.ErrorCode(err) != exam.EFORBIDDEN {
+	if err := sf.delib.Sign(sf.ctx, jury, s.ID, got.Jury[0].ID, "1111"); exam.ErrorCode(err) != exam.EFORBIDDEN {
 		t.Errorf("the old PIN still signs: %v", err)
 	}
-	if err := sf.delib.Sign(sf.ctx, admin, s.ID, got.Jury[0].ID, "4321"); exam.ErrorCode(err) == exam.EFORBIDDEN {
+	if err := sf.delib.Sign(sf.ctx, jury, s.ID, got.Jury[0].ID, "4321"); exam.ErrorCode(err) == exam.EFORBIDDEN {
 		t.Errorf("the new PIN is refused: %v", err)
 	}
 }

@@ -26,6 +26,7 @@ type timerScreen struct {
 
 	candidate *widget.Select
 	trial     *widget.Select
+	card      *accommodationCard // the candidate's accommodations
 	clock     *bigText
 	caption   *widget.Label // restant, dépassement…
 	allowed   *widget.Label // Temps imparti : 1 h 20 (base 1 h)
@@ -99,7 +100,9 @@ func newTimerScreen(v *sessionView) *timerScreen {
 	info := container.NewVBox(t.caption, t.state, t.allowed, t.deadline, t.notice)
 	buttons := container.NewCenter(container.NewHBox(t.startBtn, t.pauseBtn, t.resumeBtn, t.endBtn))
 	bottom := container.NewVBox(info, buttons, t.status)
-	t.content = container.NewBorder(choose, bottom, nil, nil, t.clock)
+	// The card stands beside the countdown: the screen must fit a laptop.
+	t.card = newSideCard(320)
+	t.content = container.NewBorder(choose, bottom, nil, container.NewVBox(t.card.content), t.clock)
 	t.show()
 	return t
 }
@@ -149,6 +152,11 @@ func (t *timerScreen) fillTrials() {
 	}
 	t.trial.Refresh()
 	t.computeTime()
+	if sc := t.sessionCandidate(); sc != nil {
+		t.card.set(sc.Candidate.DisplayName(), sc.Accommodations)
+	} else {
+		t.card.set("", nil)
+	}
 }
 
 func (t *timerScreen) sessionCandidate() *exam.SessionCandidate {
@@ -401,13 +409,17 @@ func (t *timerScreen) startTicker() {
 		defer close(done)
 		ticker := time.NewTicker(time.Second)
 		defer ticker.Stop()
-		for {
+		for n := 1; ; n++ {
 			select {
 			case <-stop:
 				return
 			case <-ticker.C:
+				poll := n%pollEvery == 0
 				tk.do(func() {
 					if t.stopTick == stop {
+						if poll {
+							t.poll()
+						}
 						t.show()
 					}
 				})
@@ -415,6 +427,33 @@ func (t *timerScreen) startTicker() {
 		}
 	}()
 	t.show()
+}
+
+// pollEvery is how many ticks pass between two readings of the stored
+// events: a change of the candidate's extra time recorded meanwhile (a
+// profile changed by the referent, a TimerExtra event) moves the deadline
+// on screen within that many seconds.
+const pollEvery = 5
+
+// poll reads the events of the shown épreuve again, keeping what is shown
+// until they come; a newer load or an event being recorded wins.
+func (t *timerScreen) poll() {
+	s := t.session
+	if s == nil || !t.loaded || t.busy || t.candID == 0 || t.code == "" || t.v.deps.Evaluations == nil {
+		return
+	}
+	seq := t.loadSeq
+	svc, actor, sid, cid, code := t.v.deps.Evaluations, t.v.deps.Actor, s.ID, t.candID, t.code
+	t.v.tasks.run(func() func() {
+		events, err := svc.TimerEvents(context.Background(), actor, sid, cid, code)
+		return func() {
+			if err != nil || seq != t.loadSeq || t.busy {
+				return
+			}
+			t.events = events
+			t.show()
+		}
+	})
 }
 
 // stopTicker ends the ticker goroutine, if running.

@@ -24,7 +24,7 @@ func timerCase(t *testing.T, sf *sessionFixture) *exam.Session {
 	if err := sf.sessions.UpdateSession(sf.ctx, admin, s); err != nil {
 		t.Fatal(err)
 	}
-	if err := sf.sessions.StartSession(sf.ctx, admin, s.ID, day0); err != nil {
+	if err := sf.sessions.StartSession(sf.ctx, jury, s.ID, day0); err != nil {
 		t.Fatal(err)
 	}
 	return s

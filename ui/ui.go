@@ -26,18 +26,33 @@ import (
 	"github.com/amisjury/amis/exam"
 )
 
-// Deps are what the UI needs; cmd/amis wires them.
+// Deps are what the UI needs; cmd/amis wires them. They hold no user: the
+// window asks who is there (first start, login) and builds the screens of
+// that user's role, each acting as that user (see userDeps).
 type Deps struct {
 	Candidates  exam.CandidateService
 	Referentiel *exam.Referentiel
-	Actor       exam.Actor
-	DBPath      string
-	Version     string
-	// Import decodes and imports a candidate file (all-or-nothing) —
-	// storage/xlsx.ImportFile bound to the service.
-	Import func(ctx context.Context, path string, progress exam.ImportProgress) (*exam.ImportReport, error)
-	// LoadDemo fills the database with demo data (nil hides the button).
-	LoadDemo func(ctx context.Context) error
+	// Accounts logs users in and manages the local accounts; nil leaves
+	// the window on a message (the app cannot be used without accounts).
+	Accounts exam.AccountService
+	// Accommodations stores the accommodation profiles; nil leaves the
+	// referent's Aménagements screen empty.
+	Accommodations exam.AccommodationService
+	DBPath         string
+	Version        string
+	// Import decodes and imports a candidate file (all-or-nothing) as the
+	// acting user — storage/xlsx.ImportFile bound to the service.
+	Import func(ctx context.Context, a exam.Actor, path string, progress exam.ImportProgress) (*exam.ImportReport, error)
+	// LoadDemo fills the database with demo data, including the demo
+	// accounts (nil hides the button). It runs as a: exam.System on the
+	// first start, when no account exists yet.
+	LoadDemo func(ctx context.Context, a exam.Actor) error
+	// DemoAccounts describes the demo accounts (logins and passwords); the
+	// login screen shows it once the demo data is loaded (DemoLoaded, or
+	// the first-start button).
+	DemoAccounts string
+	// DemoLoaded says that the demo data was loaded at start (amis --demo).
+	DemoLoaded bool
 	// TemplateXLSX is the import template to save for the user
 	// (assets.ImportTemplate); empty disables the command.
 	TemplateXLSX []byte
@@ -63,16 +78,26 @@ func (d Deps) now() time.Time {
 	return time.Now()
 }
 
+// userDeps are the dependencies of the screens built for one logged-in
+// user: the app's Deps and the actor every service call is made as. The
+// screens are built at login and dropped at logout, so a user never acts
+// with the previous user's identity.
+type userDeps struct {
+	Deps
+	Actor exam.Actor
+}
+
 // Documents writes the documents of a session; cmd/amis binds it to
-// storage/pdf and storage/xlsx. The UI hands it the file the user chose.
+// storage/pdf and storage/xlsx. The UI hands it the acting user and the
+// file the user chose.
 type Documents interface {
 	// Minutes writes the procès-verbal of a certification session as PDF.
-	Minutes(ctx context.Context, sessionID int64, w io.Writer) error
+	Minutes(ctx context.Context, a exam.Actor, sessionID int64, w io.Writer) error
 	// Feedback writes the feedback sheet of one candidate of a mock exam,
 	// format "pdf" or "xlsx".
-	Feedback(ctx context.Context, sessionID, candidateID int64, format string, w io.Writer) error
+	Feedback(ctx context.Context, a exam.Actor, sessionID, candidateID int64, format string, w io.Writer) error
 	// Convocations writes the convocation list of a session as .xlsx.
-	Convocations(ctx context.Context, sessionID int64, w io.Writer) error
+	Convocations(ctx context.Context, a exam.Actor, sessionID int64, w io.Writer) error
 }
 
 // Keyboard shortcuts, on the main menu (so that they work while an entry has
@@ -81,16 +106,32 @@ var (
 	shortcutNew    = &desktop.CustomShortcut{KeyName: fyne.KeyN, Modifier: fyne.KeyModifierShortcutDefault}
 	shortcutSave   = &desktop.CustomShortcut{KeyName: fyne.KeyS, Modifier: fyne.KeyModifierShortcutDefault}
 	shortcutSearch = &desktop.CustomShortcut{KeyName: fyne.KeyF, Modifier: fyne.KeyModifierShortcutDefault}
-	// Ctrl+1 and Ctrl+2 show the Candidats and Sessions tabs; Ctrl+PgDn and
-	// Ctrl+PgUp go through the sub-screens of the open session.
+	// Ctrl+1, Ctrl+2, Ctrl+3 show the first, second and third tab of the
+	// role (Candidats, Sessions, Comptes for an administrator); Ctrl+PgDn
+	// and Ctrl+PgUp go through the sub-screens of the open session.
 	shortcutCandidates = &desktop.CustomShortcut{KeyName: fyne.Key1, Modifier: fyne.KeyModifierShortcutDefault}
 	shortcutSessions   = &desktop.CustomShortcut{KeyName: fyne.Key2, Modifier: fyne.KeyModifierShortcutDefault}
+	shortcutThirdTab   = &desktop.CustomShortcut{KeyName: fyne.Key3, Modifier: fyne.KeyModifierShortcutDefault}
 	shortcutNextPart   = &desktop.CustomShortcut{KeyName: fyne.KeyPageDown, Modifier: fyne.KeyModifierShortcutDefault}
 	shortcutPrevPart   = &desktop.CustomShortcut{KeyName: fyne.KeyPageUp, Modifier: fyne.KeyModifierShortcutDefault}
+	// Ctrl+L locks the window.
+	shortcutLock = &desktop.CustomShortcut{KeyName: fyne.KeyL, Modifier: fyne.KeyModifierShortcutDefault}
 )
 
-// mainWindow is the app's window: menu, the Candidats and Sessions tabs and
-// the status bar.
+// stage is what the window shows.
+type stage int
+
+const (
+	stageStarting   stage = iota // asking whether an account exists
+	stageFirstStart              // creating the administrator
+	stageLogin                   // the login screen
+	stageWorking                 // a user's screens
+	stageLocked                  // the lock screen over a user's screens
+)
+
+// mainWindow is the app's window: who is there (first start, login, lock),
+// then the screens of the logged-in user's role, the menu and the status
+// bar.
 type mainWindow struct {
 	app      fyne.App
 	win      fyne.Window
@@ -98,21 +139,44 @@ type mainWindow struct {
 	settings *Settings
 	tasks    *tasks
 
-	tabs          *container.AppTabs
-	candidatesTab *container.TabItem
-	sessionsTab   *container.TabItem
-	candidates    *candidateScreen
-	sessions      *sessionsScreen // nil without Deps.Sessions
-	status        *widget.Label
-	langItems     map[string]*fyne.MenuItem
-	newItem       *fyne.MenuItem // "Nouveau candidat" or "Nouvelle session", after the tab
+	stage   stage
+	account *exam.Account // the logged-in user; nil before login
+	user    userDeps      // Deps acting as account
+
+	// The logged-in user's screens; nil when the role has none, and all
+	// nil before login and after logout.
+	tabs              *container.AppTabs
+	candidatesTab     *container.TabItem
+	sessionsTab       *container.TabItem
+	accountsTab       *container.TabItem
+	accommodationsTab *container.TabItem
+	candidates        *candidateScreen
+	sessions          *sessionsScreen // nil without Deps.Sessions
+	accounts          *accountsScreen
+	accommodations    *accommodationsScreen
+	status            *widget.Label
+	workspace         fyne.CanvasObject // the tabs and the status bar
+
+	first   *firstStartScreen
+	login   *loginScreen
+	lock    *lockScreen
+	message *widget.Label // the start screen's line (checking, or why not)
+	// hidden are the dialogs the lock took off the screen, shown again on
+	// unlock.
+	hidden []*widget.PopUp
+	// loginHint is shown under the login form (the demo accounts).
+	loginHint string
+
+	langItems map[string]*fyne.MenuItem
+	newItem   *fyne.MenuItem // "Nouveau candidat" or "Nouvelle session", after the tab
 
 	// dialog is the last dialog opened from the menu, for tests.
 	dialog dialog.Dialog
 }
 
-// NewMainWindow builds the main window: title "AMIS Jury", main menu, the
-// candidate screen and a status bar. Call SetupLanguage before.
+// NewMainWindow builds the main window: title "AMIS Jury", the first-start
+// or login screen, then the screens of the user's role. Call SetupLanguage
+// before.
 func NewMainWindow(a fyne.App, d Deps) fyne.Window {
 	return newMainWindow(a, d, newTasks()).win
 }
@@ -126,73 +190,209 @@ func newMainWindow(a fyne.App, d Deps, t *tasks) *mainWindow {
 		settings: NewSettings(a.Preferences()),
 		tasks:    t,
 	}
-	m.candidates = newCandidateScreen(a, m.win, d, t)
-	m.candidatesTab = container.NewTabItemWithIcon(lang.L("tab.candidates"), theme.AccountIcon(), m.candidates.content)
-	var sessionsContent fyne.CanvasObject
-	if d.Sessions != nil {
-		m.sessions = newSessionsScreen(a, m.win, d, t)
-		sessionsContent = m.sessions.content
-	} else {
-		sessionsContent = container.NewCenter(widget.NewLabel(lang.L("sessions.unavailable")))
+	if d.DemoLoaded {
+		m.loginHint = d.DemoAccounts
 	}
-	m.sessionsTab = container.NewTabItemWithIcon(lang.L("tab.sessions"), theme.CalendarIcon(), sessionsContent)
-	m.tabs = container.NewAppTabs(m.candidatesTab, m.sessionsTab)
+	c := m.win.Canvas()
+	c.AddShortcut(shortcutNew, m.whileWorking(m.onNew))
+	c.AddShortcut(shortcutSave, m.whileWorking(m.onSave))
+	c.AddShortcut(shortcutSearch, m.whileWorking(m.onSearch))
+	c.AddShortcut(shortcutCandidates, m.whileWorking(func() { m.selectTab(0) }))
+	c.AddShortcut(shortcutSessions, m.whileWorking(func() { m.selectTab(1) }))
+	c.AddShortcut(shortcutThirdTab, m.whileWorking(func() { m.selectTab(2) }))
+	c.AddShortcut(shortcutNextPart, m.whileWorking(func() { m.onPart(1) }))
+	c.AddShortcut(shortcutPrevPart, m.whileWorking(func() { m.onPart(-1) }))
+	c.AddShortcut(shortcutLock, m.whileWorking(m.onLock))
+	m.win.SetCloseIntercept(m.onQuit)
+	m.win.SetOnClosed(m.closeScreens)
+	m.win.SetMaster()
+	m.win.Resize(fyne.NewSize(1200, 800))
+	m.start()
+	return m
+}
+
+// whileWorking wraps a shortcut's action: it runs only while a user's
+// screens are shown (never over the login or lock screen).
+func (m *mainWindow) whileWorking(f func()) func(fyne.Shortcut) {
+	return func(fyne.Shortcut) {
+		if m.stage == stageWorking {
+			f()
+		}
+	}
+}
+
+// start asks whether any account exists: the first start creates the
+// administrator, otherwise the login screen comes.
+func (m *mainWindow) start() {
+	m.stage = stageStarting
+	m.message = newWrapLabel(lang.L("login.checking"))
+	m.message.Alignment = fyne.TextAlignCenter
+	m.win.SetContent(container.NewCenter(m.message))
+	m.win.SetMainMenu(m.makeMenu())
+	m.updateTitle()
+	svc := m.deps.Accounts
+	if svc == nil {
+		setLabel(m.message, lang.L("login.unavailable"), widget.DangerImportance)
+		return
+	}
+	m.tasks.run(func() func() {
+		has, err := svc.HasAccounts(context.Background())
+		return func() {
+			if m.stage != stageStarting {
+				return // someone is already in (tests enter directly)
+			}
+			switch {
+			case err != nil:
+				setLabel(m.message, ErrorMessage(err), widget.DangerImportance)
+			case has:
+				m.showLogin("")
+			default:
+				m.showFirstStart()
+			}
+		}
+	})
+}
+
+// setStage shows content for stage s, with the menu and title of that
+// stage.
+func (m *mainWindow) setStage(s stage, content fyne.CanvasObject) {
+	m.stage = s
+	m.win.SetContent(content)
+	m.win.SetMainMenu(m.makeMenu())
+	m.updateTitle()
+}
+
+// updateTitle names the app and, once someone is logged in, the user and
+// their role.
+func (m *mainWindow) updateTitle() {
+	if m.account == nil {
+		m.win.SetTitle(lang.L("app.title"))
+		return
+	}
+	m.win.SetTitle(lang.L("app.title.user", map[string]any{"User": m.account.Name, "Role": roleLabel(m.account.Role)}))
+}
+
+// enter builds the screens of acc's role and shows them: the tabs its role
+// may use, each acting as acc. Only what the role may do is offered (the
+// services refuse the rest anyway).
+func (m *mainWindow) enter(acc *exam.Account) {
+	m.closeScreens()
+	m.account = acc
+	u := userDeps{Deps: m.deps, Actor: acc.Actor()}
+	m.user = u
+	var items []*container.TabItem
+	switch acc.Role {
+	case exam.RoleReferent:
+		m.accommodations = newAccommodationsScreen(m.app, m.win, u, m.tasks)
+		m.accommodationsTab = container.NewTabItemWithIcon(lang.L("tab.accommodations"), theme.AccountIcon(), m.accommodations.content)
+		items = append(items, m.accommodationsTab)
+	default: // administrator, jury member
+		m.candidates = newCandidateScreen(m.app, m.win, u, m.tasks)
+		m.candidatesTab = container.NewTabItemWithIcon(lang.L("tab.candidates"), theme.AccountIcon(), m.candidates.content)
+		var sessionsContent fyne.CanvasObject
+		if m.deps.Sessions != nil {
+			m.sessions = newSessionsScreen(m.app, m.win, u, m.tasks)
+			sessionsContent = m.sessions.content
+		} else {
+			sessionsContent = container.NewCenter(widget.NewLabel(lang.L("sessions.unavailable")))
+		}
+		m.sessionsTab = container.NewTabItemWithIcon(lang.L("tab.sessions"), theme.CalendarIcon(), sessionsContent)
+		items = append(items, m.candidatesTab, m.sessionsTab)
+		if u.Actor.Can(exam.PermManageUsers) {
+			m.accounts = newAccountsScreen(m.win, u, m.tasks)
+			m.accountsTab = container.NewTabItemWithIcon(lang.L("tab.accounts"), theme.SettingsIcon(), m.accounts.content)
+			items = append(items, m.accountsTab)
+		}
+	}
+	m.tabs = container.NewAppTabs(items...)
 	m.tabs.OnSelected = m.onTab
 	m.status = widget.NewLabel(lang.L("status.bar", map[string]any{
-		"Path": d.DBPath, "User": d.Actor.Name, "Role": roleLabel(d.Actor.Role),
+		"Path": m.deps.DBPath, "User": acc.Name, "Role": roleLabel(acc.Role),
 	}))
 	m.status.Truncation = fyne.TextTruncateEllipsis
 	m.status.SizeName = theme.SizeNameCaptionText
 	bottom := container.NewVBox(widget.NewSeparator(), m.status)
-	m.win.SetContent(container.New(layout.NewBorderLayout(nil, bottom, nil, nil), m.tabs, bottom))
-	m.win.SetMainMenu(m.makeMenu())
-	c := m.win.Canvas()
-	c.AddShortcut(shortcutNew, func(fyne.Shortcut) { m.onNew() })
-	c.AddShortcut(shortcutSave, func(fyne.Shortcut) { m.onSave() })
-	c.AddShortcut(shortcutSearch, func(fyne.Shortcut) { m.onSearch() })
-	c.AddShortcut(shortcutCandidates, func(fyne.Shortcut) { m.tabs.Select(m.candidatesTab) })
-	c.AddShortcut(shortcutSessions, func(fyne.Shortcut) { m.tabs.Select(m.sessionsTab) })
-	c.AddShortcut(shortcutNextPart, func(fyne.Shortcut) { m.onPart(1) })
-	c.AddShortcut(shortcutPrevPart, func(fyne.Shortcut) { m.onPart(-1) })
-	m.win.SetCloseIntercept(m.onQuit)
-	m.win.SetOnClosed(func() {
-		if m.sessions != nil {
-			m.sessions.close()
+	m.workspace = container.New(layout.NewBorderLayout(nil, bottom, nil, nil), m.tabs, bottom)
+	m.first, m.login, m.lock = nil, nil, nil
+	m.setStage(stageWorking, m.workspace)
+	m.onTab(m.tabs.Selected())
+}
+
+// closeScreens stops what the user's screens run in the background and
+// forgets them (nothing of them is shown again).
+func (m *mainWindow) closeScreens() {
+	if m.sessions != nil {
+		m.sessions.close()
+	}
+	if m.accommodations != nil {
+		m.accommodations.close()
+	}
+	m.tabs, m.workspace, m.status = nil, nil, nil
+	m.candidatesTab, m.sessionsTab, m.accountsTab, m.accommodationsTab = nil, nil, nil, nil
+	m.candidates, m.sessions, m.accounts, m.accommodations = nil, nil, nil, nil
+	m.newItem = nil
+}
+
+// logout drops the user's screens and dialogs and shows the login screen.
+func (m *mainWindow) logout() {
+	m.dropOverlays()
+	m.closeScreens()
+	m.account = nil
+	m.user = userDeps{}
+	m.lock = nil
+	m.showLogin("")
+}
+
+// dropOverlays closes every dialog of the window, those hidden by the lock
+// too: none of them may outlive its user.
+func (m *mainWindow) dropOverlays() {
+	for _, p := range m.hidden {
+		p.Hide()
+	}
+	m.hidden = nil
+	ov := m.win.Canvas().Overlays()
+	for _, o := range ov.List() {
+		o.Hide()
+		ov.Remove(o)
+	}
+}
+
+// dirty reports whether any of the user's forms has unsaved edits.
+func (m *mainWindow) dirty() bool {
+	return (m.candidates != nil && m.candidates.dirty) || (m.sessions != nil && m.sessions.dirty()) ||
+		(m.accounts != nil && m.accounts.dirty) || (m.accommodations != nil && m.accommodations.dirty)
+}
+
+// confirmDiscard runs then when no form of the user has unsaved edits, or
+// after each screen's own confirmation.
+func (m *mainWindow) confirmDiscard(then func()) {
+	steps := []func(next func()){}
+	if m.candidates != nil {
+		steps = append(steps, func(next func()) { m.candidates.confirmDiscard(next, nil) })
+	}
+	if m.sessions != nil {
+		steps = append(steps, func(next func()) { m.sessions.confirmDiscard(next, nil) })
+	}
+	if m.accounts != nil {
+		steps = append(steps, func(next func()) { m.accounts.confirmDiscard(next, nil) })
+	}
+	if m.accommodations != nil {
+		steps = append(steps, func(next func()) { m.accommodations.confirmDiscard(next, nil) })
+	}
+	var run func(i int)
+	run = func(i int) {
+		if i == len(steps) {
+			then()
+			return
 		}
-	})
-	m.win.SetMaster()
-	m.win.Resize(fyne.NewSize(1200, 800))
-	return m
+		steps[i](func() { run(i + 1) })
+	}
+	run(0)
 }
 
 func (m *mainWindow) makeMenu() *fyne.MainMenu {
-	s := m.candidates
-	newItem := fyne.NewMenuItem(lang.L("menu.file.new"), m.onNew)
-	newItem.Shortcut = shortcutNew
-	m.newItem = newItem
-	saveItem := fyne.NewMenuItem(lang.L("menu.file.save"), m.onSave)
-	saveItem.Shortcut = shortcutSave
-	importItem := fyne.NewMenuItem(lang.L("menu.file.import"), s.onImport)
-	importItem.Disabled = m.deps.Import == nil
-	templateItem := fyne.NewMenuItem(lang.L("menu.file.template"), s.onTemplate)
-	templateItem.Disabled = len(m.deps.TemplateXLSX) == 0
-	exportItem := fyne.NewMenuItem(lang.L("menu.file.export"), m.onExport)
-	exportItem.Disabled = m.deps.Export == nil || m.deps.Sessions == nil
 	quit := fyne.NewMenuItem(lang.L("menu.file.quit"), m.onQuit)
 	quit.IsQuit = true
-	file := fyne.NewMenu(lang.L("menu.file"), newItem, saveItem, fyne.NewMenuItemSeparator(),
-		importItem, templateItem, fyne.NewMenuItemSeparator(), exportItem, fyne.NewMenuItemSeparator(), quit)
-
-	searchItem := fyne.NewMenuItem(lang.L("menu.view.search"), m.onSearch)
-	searchItem.Shortcut = shortcutSearch
-	candidatesItem := fyne.NewMenuItem(lang.L("menu.view.candidates"), func() { m.tabs.Select(m.candidatesTab) })
-	candidatesItem.Shortcut = shortcutCandidates
-	sessionsItem := fyne.NewMenuItem(lang.L("menu.view.sessions"), func() { m.tabs.Select(m.sessionsTab) })
-	sessionsItem.Shortcut = shortcutSessions
-	nextItem := fyne.NewMenuItem(lang.L("menu.view.next_part"), func() { m.onPart(1) })
-	nextItem.Shortcut = shortcutNextPart
-	prevItem := fyne.NewMenuItem(lang.L("menu.view.prev_part"), func() { m.onPart(-1) })
-	prevItem.Shortcut = shortcutPrevPart
 	m.langItems = map[string]*fyne.MenuItem{
 		LangFrench:  fyne.NewMenuItem(lang.L("menu.view.language.fr"), func() { m.onLanguage(LangFrench) }),
 		LangEnglish: fyne.NewMenuItem(lang.L("menu.view.language.en"), func() { m.onLanguage(LangEnglish) }),
@@ -200,12 +400,73 @@ func (m *mainWindow) makeMenu() *fyne.MainMenu {
 	m.checkLanguage()
 	langItem := fyne.NewMenuItem(lang.L("menu.view.language"), nil)
 	langItem.ChildMenu = fyne.NewMenu("", m.langItems[LangFrench], m.langItems[LangEnglish])
-	view := fyne.NewMenu(lang.L("menu.view"), candidatesItem, sessionsItem, nextItem, prevItem, fyne.NewMenuItemSeparator(),
-		searchItem, fyne.NewMenuItemSeparator(), langItem)
-
 	about := fyne.NewMenuItem(lang.L("menu.help.about"), m.onAbout)
 	help := fyne.NewMenu(lang.L("menu.help"), about)
-	return fyne.NewMainMenu(file, view, help)
+	m.newItem = nil
+	if m.stage != stageWorking || m.account == nil {
+		// Nobody at work: nothing but quitting, the language and À propos.
+		return fyne.NewMainMenu(fyne.NewMenu(lang.L("menu.file"), quit),
+			fyne.NewMenu(lang.L("menu.view"), langItem), help)
+	}
+	actor := m.user.Actor
+	var fileItems, viewItems []*fyne.MenuItem
+	if m.candidates != nil && actor.Can(exam.PermManageCandidates) {
+		newItem := fyne.NewMenuItem(lang.L("menu.file.new"), m.onNew)
+		newItem.Shortcut = shortcutNew
+		m.newItem = newItem
+		fileItems = append(fileItems, newItem)
+	}
+	if actor.Can(exam.PermManageCandidates) || actor.Can(exam.PermManageAccommodations) {
+		saveItem := fyne.NewMenuItem(lang.L("menu.file.save"), m.onSave)
+		saveItem.Shortcut = shortcutSave
+		fileItems = append(fileItems, saveItem)
+	}
+	if m.candidates != nil && actor.Can(exam.PermManageCandidates) {
+		s := m.candidates
+		importItem := fyne.NewMenuItem(lang.L("menu.file.import"), s.onImport)
+		importItem.Disabled = m.deps.Import == nil
+		templateItem := fyne.NewMenuItem(lang.L("menu.file.template"), s.onTemplate)
+		templateItem.Disabled = len(m.deps.TemplateXLSX) == 0
+		fileItems = append(fileItems, fyne.NewMenuItemSeparator(), importItem, templateItem)
+	}
+	if actor.Can(exam.PermExport) {
+		exportItem := fyne.NewMenuItem(lang.L("menu.file.export"), m.onExport)
+		exportItem.Disabled = m.deps.Export == nil || m.deps.Sessions == nil
+		fileItems = append(fileItems, fyne.NewMenuItemSeparator(), exportItem)
+	}
+	if len(fileItems) > 0 {
+		fileItems = append(fileItems, fyne.NewMenuItemSeparator())
+	}
+	fileItems = append(fileItems, quit)
+
+	tabShortcuts := []fyne.Shortcut{shortcutCandidates, shortcutSessions, shortcutThirdTab}
+	for i, t := range m.tabs.Items {
+		i := i
+		item := fyne.NewMenuItem(t.Text, func() { m.selectTab(i) })
+		if i < len(tabShortcuts) {
+			item.Shortcut = tabShortcuts[i]
+		}
+		viewItems = append(viewItems, item)
+	}
+	if m.sessions != nil {
+		nextItem := fyne.NewMenuItem(lang.L("menu.view.next_part"), func() { m.onPart(1) })
+		nextItem.Shortcut = shortcutNextPart
+		prevItem := fyne.NewMenuItem(lang.L("menu.view.prev_part"), func() { m.onPart(-1) })
+		prevItem.Shortcut = shortcutPrevPart
+		viewItems = append(viewItems, nextItem, prevItem)
+	}
+	searchItem := fyne.NewMenuItem(lang.L("menu.view.search"), m.onSearch)
+	searchItem.Shortcut = shortcutSearch
+	viewItems = append(viewItems, fyne.NewMenuItemSeparator(), searchItem, fyne.NewMenuItemSeparator(), langItem)
+
+	who := fyne.NewMenuItem(lang.L("menu.user.who", map[string]any{"User": m.account.Name, "Role": roleLabel(m.account.Role)}), nil)
+	who.Disabled = true
+	lockItem := fyne.NewMenuItem(lang.L("menu.user.lock"), m.onLock)
+	lockItem.Shortcut = shortcutLock
+	switchItem := fyne.NewMenuItem(lang.L("menu.user.switch"), m.onSwitchUser)
+	passwordItem := fyne.NewMenuItem(lang.L("menu.user.password"), m.onChangePassword)
+	user := fyne.NewMenu(lang.L("menu.user"), who, fyne.NewMenuItemSeparator(), lockItem, switchItem, passwordItem)
+	return fyne.NewMainMenu(fyne.NewMenu(lang.L("menu.file"), fileItems...), fyne.NewMenu(lang.L("menu.view"), viewItems...), user, help)
 }
 
 // checkLanguage ticks the language the app will use at its next start.
@@ -240,10 +501,10 @@ func (m *mainWindow) onLanguage(l string) {
 // onExport lists the sessions off the UI goroutine, then opens the export
 // dialog on them.
 func (m *mainWindow) onExport() {
-	if m.deps.Export == nil || m.deps.Sessions == nil {
+	if m.deps.Export == nil || m.deps.Sessions == nil || m.stage != stageWorking || !m.user.Actor.Can(exam.PermExport) {
 		return
 	}
-	svc, actor := m.deps.Sessions, m.deps.Actor
+	svc, actor, export := m.deps.Sessions, m.user.Actor, m.deps.Export
 	m.tasks.run(func() func() {
 		list, err := svc.FindSessions(context.Background(), actor, exam.SessionFilter{})
 		return func() {
@@ -251,7 +512,9 @@ func (m *mainWindow) onExport() {
 				dialog.ShowError(errors.New(ErrorMessage(err)), m.win)
 				return
 			}
-			showExportDialog(m.win, list, m.deps.Export)
+			showExportDialog(m.win, list, func(ctx context.Context, ids []int64, draft bool, path string, progress func(done, total int)) error {
+				return export(ctx, actor, ids, draft, path, progress)
+			})
 		}
 	})
 }
@@ -265,11 +528,15 @@ func (m *mainWindow) onAbout() {
 			"Code": ref.Code, "Acronym": ref.Acronym, "Version": ref.Version,
 		})
 	}
+	userText := ""
+	if m.account != nil {
+		userText = lang.L("about.user", map[string]any{"User": m.account.Name, "Role": roleLabel(m.account.Role)})
+	}
 	lines := []string{
 		lang.L("about.version", map[string]any{"Version": m.deps.Version}),
 		lang.L("about.database", map[string]any{"Path": m.deps.DBPath}),
 		refText,
-		lang.L("about.user", map[string]any{"User": m.deps.Actor.Name, "Role": roleLabel(m.deps.Actor.Role)}),
+		userText,
 	}
 	box := container.NewVBox()
 	for _, l := range lines {
@@ -288,24 +555,33 @@ func (m *mainWindow) onAbout() {
 }
 
 // onQuit closes the app, after confirmation when a form has unsaved edits.
+// Over the lock screen, the locked user's edits are lost only after a
+// confirmation too.
 func (m *mainWindow) onQuit() {
-	m.candidates.confirmDiscard(func() {
-		if m.sessions != nil {
-			m.sessions.confirmDiscard(m.app.Quit, nil)
-			return
-		}
+	switch m.stage {
+	case stageWorking:
+		m.confirmDiscard(m.app.Quit)
+	case stageLocked:
+		m.confirmLockedDiscard(lang.L("lock.quit.confirm"), m.app.Quit)
+	default:
 		m.app.Quit()
-	}, nil)
+	}
 }
 
 // onTab follows the visible tab: the New menu item names what it creates,
 // and the session countdown ticks only while it can be seen.
 func (m *mainWindow) onTab(t *container.TabItem) {
-	onSessions := t == m.sessionsTab
+	if m.tabs == nil {
+		return
+	}
+	onSessions := t != nil && t == m.sessionsTab
 	if m.newItem != nil {
-		if onSessions {
+		switch {
+		case onSessions:
 			m.newItem.Label = lang.L("menu.file.new_session")
-		} else {
+		case t != nil && t == m.accountsTab:
+			m.newItem.Label = lang.L("menu.file.new_account")
+		default:
 			m.newItem.Label = lang.L("menu.file.new")
 		}
 		if mm := m.win.MainMenu(); mm != nil {
@@ -317,38 +593,66 @@ func (m *mainWindow) onTab(t *container.TabItem) {
 	}
 }
 
+// selectTab shows the i-th tab of the role, if it has one.
+func (m *mainWindow) selectTab(i int) {
+	if m.tabs != nil && i >= 0 && i < len(m.tabs.Items) {
+		m.tabs.SelectIndex(i)
+	}
+}
+
 // onNew (Ctrl+N) creates a candidate or a session, after the visible tab.
 func (m *mainWindow) onNew() {
-	if m.tabs.Selected() == m.sessionsTab {
+	if m.tabs == nil {
+		return
+	}
+	switch m.tabs.Selected() {
+	case m.sessionsTab:
 		if m.sessions != nil {
 			m.sessions.onNew()
 		}
-		return
+	case m.candidatesTab:
+		m.candidates.onNew()
+	case m.accountsTab:
+		m.accounts.onNew()
 	}
-	m.candidates.onNew()
 }
 
 // onSave (Ctrl+S) saves the form of the visible tab.
 func (m *mainWindow) onSave() {
-	if m.tabs.Selected() == m.sessionsTab {
+	if m.tabs == nil {
+		return
+	}
+	switch m.tabs.Selected() {
+	case m.sessionsTab:
 		if m.sessions != nil {
 			m.sessions.onSave()
 		}
-		return
+	case m.candidatesTab:
+		m.candidates.onSave()
+	case m.accountsTab:
+		m.accounts.onSave()
+	case m.accommodationsTab:
+		m.accommodations.onSave()
 	}
-	m.candidates.onSave()
 }
 
-// onSearch (Ctrl+F) shows the candidates and puts the cursor in the search.
+// onSearch (Ctrl+F) shows the candidate list of the role and puts the
+// cursor in its search.
 func (m *mainWindow) onSearch() {
-	m.tabs.Select(m.candidatesTab)
-	m.candidates.onFocusSearch()
+	switch {
+	case m.candidates != nil:
+		m.tabs.Select(m.candidatesTab)
+		m.candidates.onFocusSearch()
+	case m.accommodations != nil:
+		m.tabs.Select(m.accommodationsTab)
+		m.win.Canvas().Focus(m.accommodations.search)
+	}
 }
 
 // onPart shows the next (+1) or previous (-1) sub-screen of the open
 // session.
 func (m *mainWindow) onPart(step int) {
-	if m.tabs.Selected() != m.sessionsTab || m.sessions == nil || m.sessions.view == nil {
+	if m.tabs == nil || m.tabs.Selected() != m.sessionsTab || m.sessions == nil || m.sessions.view == nil {
 		return
 	}
 	tabs := m.sessions.view.tabs

@@ -9,33 +9,23 @@ import (
 )
 
 func TestMainWindow_MenuAndAbout(t *testing.T) {
-	f := newFixture(t)
-	d := f.deps()
+	sf := newSessionFixture(t)
+	f := sf.fixture
+	d := sf.deps()
 	d.TemplateXLSX = []byte("x")
 	f.open(d)
 	w := f.mw.win
-	if w.Title() != "AMIS Jury" {
+	if w.Title() != "AMIS Jury — Claire Test (administrateur)" {
 		t.Errorf("title = %q", w.Title())
 	}
-	menu := w.MainMenu()
-	if menu == nil || len(menu.Items) != 3 {
-		t.Fatalf("main menu = %v", menu)
-	}
-	var labels []string
-	for _, m := range menu.Items {
-		labels = append(labels, m.Label)
-		for _, it := range m.Items {
-			if !it.IsSeparator {
-				labels = append(labels, it.Label)
-			}
-		}
-	}
-	got := strings.Join(labels, "|")
-	want := "Fichier|Nouveau candidat|Enregistrer|Importer…|Modèle d'import…|Exporter pour le certificateur…|Quitter|Affichage|Candidats|Sessions|Écran suivant de la session|Écran précédent de la session|Rechercher un candidat|Langue|Aide|À propos"
+	got := menuLabels(w.MainMenu())
+	want := "Fichier|Nouveau candidat|Enregistrer|Importer…|Modèle d'import…|Exporter pour le certificateur…|Quitter|" +
+		"Affichage|Candidats|Sessions|Comptes|Écran suivant de la session|Écran précédent de la session|Rechercher un candidat|Langue|" +
+		"Utilisateur|Claire Test (administrateur)|Verrouiller|Changer d'utilisateur…|Changer mon mot de passe…|Aide|À propos"
 	if got != want {
 		t.Errorf("menus = %s\nwant    %s", got, want)
 	}
-	if it := menu.Items[0].Items[3]; !it.Disabled || it.Label != "Importer…" {
+	if it := w.MainMenu().Items[0].Items[3]; !it.Disabled || it.Label != "Importer…" {
 		t.Errorf("Importer… enabled without Deps.Import")
 	}
 
@@ -46,6 +36,20 @@ func TestMainWindow_MenuAndAbout(t *testing.T) {
 			t.Errorf("about lacks %q:\n%s", w, text)
 		}
 	}
+}
+
+// menuLabels is every label of the menu, "|"-separated.
+func menuLabels(menu *fyne.MainMenu) string {
+	var labels []string
+	for _, m := range menu.Items {
+		labels = append(labels, m.Label)
+		for _, it := range m.Items {
+			if !it.IsSeparator {
+				labels = append(labels, it.Label)
+			}
+		}
+	}
+	return strings.Join(labels, "|")
 }
 
 func TestMainWindow_LanguageAppliesAtNextStart(t *testing.T) {

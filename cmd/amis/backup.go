@@ -131,12 +131,5 @@ func openEnvReading(g *globals, stderr io.Writer) (*env, error) {
 	}
 	fmt.Fprintln(stderr, lang.X("cli.read_only.in_use", "{{.Path}} is open in AMIS Jury: reading it without changing anything.",
 		map[string]any{"Path": db.Path()}))
-	return &env{
-		db:           db,
-		ref:          ref,
-		candidates:   storage.NewCandidateService(db, ref),
-		sessions:     storage.NewSessionService(db, ref),
-		evaluations:  storage.NewEvaluationService(db, ref),
-		deliberation: storage.NewDeliberationService(db, ref),
-	}, nil
+	return newEnv(db, ref), nil
 }

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"runtime/debug"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2/lang"
@@ -20,12 +21,14 @@ import (
 
 // env is what a command works with once the database is open.
 type env struct {
-	db           *storage.DB
-	ref          *exam.Referentiel
-	candidates   *storage.CandidateService
-	sessions     *storage.SessionService
-	evaluations  *storage.EvaluationService
-	deliberation *storage.DeliberationService
+	db             *storage.DB
+	ref            *exam.Referentiel
+	candidates     *storage.CandidateService
+	sessions       *storage.SessionService
+	evaluations    *storage.EvaluationService
+	deliberation   *storage.DeliberationService
+	accounts       *storage.AccountService
+	accommodations *storage.AccommodationService
 }
 
 // documents returns the session documents renderer acting as a.
@@ -51,14 +54,21 @@ func openEnv(g *globals) (*env, error) {
 	if err != nil {
 		return nil, err
 	}
+	return newEnv(db, ref), nil
+}
+
+// newEnv builds the services of an open database.
+func newEnv(db *storage.DB, ref *exam.Referentiel) *env {
 	return &env{
-		db:           db,
-		ref:          ref,
-		candidates:   storage.NewCandidateService(db, ref),
-		sessions:     storage.NewSessionService(db, ref),
-		evaluations:  storage.NewEvaluationService(db, ref),
-		deliberation: storage.NewDeliberationService(db, ref),
-	}, nil
+		db:             db,
+		ref:            ref,
+		candidates:     storage.NewCandidateService(db, ref),
+		sessions:       storage.NewSessionService(db, ref),
+		evaluations:    storage.NewEvaluationService(db, ref),
+		deliberation:   storage.NewDeliberationService(db, ref),
+		accounts:       storage.NewAccountService(db),
+		accommodations: storage.NewAccommodationService(db, ref),
+	}
 }
 
 func defaultDBHint() string {
@@ -121,13 +131,26 @@ func runDemo(ctx context.Context, g *globals, args []string, stdout, stderr io.W
 	}
 	defer e.Close()
 	start := time.Now()
-	res, err := demo.Fill(ctx, exam.System, e.candidates, e.ref, demo.Options{Candidates: *n, Seed: *seed})
+	res, err := demo.Fill(ctx, exam.System, e.candidates, e.ref, demo.Options{Candidates: *n, Seed: *seed,
+		Accounts: e.accounts, Accommodations: e.accommodations})
+	if err != nil {
+		return err
+	}
+	qres, err := demo.FillQCM(ctx, exam.System, e.qcmService(), e.candidates, e.ref, demo.QCMOptions{})
 	if err != nil {
 		return err
 	}
 	fmt.Fprintln(stdout, lang.X("cli.demo.done", "Demo data in {{.Path}}: {{.Created}} candidates created, {{.Skipped}} already present; {{.Sessions}} sessions created, {{.SessionsSkipped}} already present ({{.Elapsed}}).",
 		map[string]any{"Path": e.db.Path(), "Created": res.Created, "Skipped": res.Skipped, "Sessions": res.Sessions,
 			"SessionsSkipped": res.SessionsSkipped, "Elapsed": time.Since(start).Round(time.Millisecond)}))
+	var logins []string
+	for _, acc := range demo.Accounts {
+		logins = append(logins, acc.Login+" / "+acc.Password)
+	}
+	fmt.Fprintln(stdout, lang.X("cli.demo.accounts", "Demo accounts (login / password): {{.Logins}}; {{.Accounts}} accounts and {{.Profiles}} accommodation profiles created.",
+		map[string]any{"Logins": strings.Join(logins, ", "), "Accounts": res.Accounts, "Profiles": res.Profiles}))
+	fmt.Fprintln(stdout, lang.X("cli.demo.qcm", "QCM: {{.Imported}} questions imported, {{.Questionnaires}} questionnaires, {{.Attempts}} attempts.",
+		map[string]any{"Imported": qres.Imported, "Questionnaires": qres.Questionnaires, "Attempts": qres.Attempts}))
 	return nil
 }
 

@@ -91,3 +91,22 @@ func (d *documents) Convocations(ctx context.Context, sessionID int64, w io.Writ
 	}
 	return xlsx.WriteConvocations(w, s, d.ref, sched)
 }
+
+// actorDocuments gives the window the documents of a session, each call
+// acting as the user logged in at that moment (ui.Documents).
+type actorDocuments struct{ e *env }
+
+// Minutes writes the PV of a certification session as PDF.
+func (d actorDocuments) Minutes(ctx context.Context, a exam.Actor, sessionID int64, w io.Writer) error {
+	return d.e.documents(a).Minutes(ctx, sessionID, w)
+}
+
+// Feedback writes a mock exam's feedback sheet for one candidate.
+func (d actorDocuments) Feedback(ctx context.Context, a exam.Actor, sessionID, candidateID int64, format string, w io.Writer) error {
+	return d.e.documents(a).Feedback(ctx, sessionID, candidateID, format, w)
+}
+
+// Convocations writes the convocation list of a session's day (.xlsx).
+func (d actorDocuments) Convocations(ctx context.Context, a exam.Actor, sessionID int64, w io.Writer) error {
+	return d.e.documents(a).Convocations(ctx, sessionID, w)
+}

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"io"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
@@ -47,45 +48,61 @@ func runGUI(ctx context.Context, g *globals, withDemo bool) error {
 	// Runs before Close: at most one backup a day, beside the database.
 	defer func() { _, _ = e.db.BackupOnExit(context.Background()) }()
 
-	actor := exam.Actor{Name: lang.X("gui.local_admin", "local administrator"), Role: exam.RoleAdmin}
-	loadDemo := func(ctx context.Context) error {
-		_, err := demo.Fill(ctx, actor, e.candidates, e.ref, demo.Options{})
+	// No user is bound here: the window logs someone in and hands the
+	// closures below the actor of whoever is logged in.
+	loadDemo := func(ctx context.Context, a exam.Actor) error {
+		_, err := demo.Fill(ctx, a, e.candidates, e.ref, demo.Options{Accounts: e.accounts, Accommodations: e.accommodations})
 		return err
 	}
 	if withDemo {
-		n, err := e.candidates.CountCandidates(ctx, actor)
+		n, err := e.candidates.CountCandidates(ctx, exam.System)
 		if err != nil {
 			return err
 		}
 		if n == 0 {
-			if err := loadDemo(ctx); err != nil {
+			if err := loadDemo(ctx, exam.System); err != nil {
 				return err
 			}
 		}
 	}
 	w := ui.NewMainWindow(a, ui.Deps{
-		Candidates:  e.candidates,
-		Referentiel: e.ref,
-		Actor:       actor,
-		DBPath:      e.db.Path(),
-		Version:     versionString(),
-		Import: func(ctx context.Context, path string, progress exam.ImportProgress) (*exam.ImportReport, error) {
-			return xlsx.ImportFile(ctx, actor, e.candidates, e.ref, path, progress)
+		Candidates:     e.candidates,
+		Referentiel:    e.ref,
+		Accounts:       e.accounts,
+		Accommodations: e.accommodations,
+		DBPath:         e.db.Path(),
+		Version:        versionString(),
+		Import: func(ctx context.Context, a exam.Actor, path string, progress exam.ImportProgress) (*exam.ImportReport, error) {
+			return xlsx.ImportFile(ctx, a, e.candidates, e.ref, path, progress)
 		},
 		LoadDemo:     loadDemo,
+		DemoAccounts: demoAccounts(),
+		DemoLoaded:   withDemo,
 		TemplateXLSX: assets.ImportTemplate,
 		Sessions:     e.sessions,
 		Evaluations:  e.evaluations,
 		Deliberation: e.deliberation,
-		Documents:    e.documents(actor),
-		Export: func(ctx context.Context, ids []int64, draft bool, path string, progress func(done, total int)) error {
+		Documents:    actorDocuments{e},
+		Export: func(ctx context.Context, a exam.Actor, ids []int64, draft bool, path string, progress func(done, total int)) error {
 			svc := storage.NewExportService(e.db, e.ref)
 			sel := storage.ExportSelection{SessionIDs: ids, Draft: draft}
 			return writeAtomically(path, func(w io.Writer) error {
-				return xlsx.WriteExport(ctx, w, svc, actor, sel, progress)
+				return xlsx.WriteExport(ctx, w, svc, a, sel, progress)
 			})
 		},
 	})
 	w.ShowAndRun()
 	return nil
+}
+
+// demoAccounts lists the demo accounts for the login screen, one a line:
+// "admin / admin-demo (administrateur)".
+func demoAccounts() string {
+	parts := make([]string, len(demo.Accounts))
+	for i, acc := range demo.Accounts {
+		parts[i] = lang.X("gui.demo_account", "{{.Login}} / {{.Password}} ({{.Role}})", map[string]any{
+			"Login": acc.Login, "Password": acc.Password, "Role": lang.X("role."+string(acc.Role), string(acc.Role)),
+		})
+	}
+	return lang.X("gui.demo_accounts", "Demo accounts:\n{{.List}}", map[string]any{"List": strings.Join(parts, "\n")})
 }

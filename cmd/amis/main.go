@@ -9,6 +9,9 @@
 //	amis export  [--db PATH] --session ID… -o FILE.xlsx
 //	amis backup  [--db PATH] -o FILE
 //	amis restore [--db PATH] FILE
+//	amis purge   [--db PATH] [--years N] [--dry-run] [--yes]
+//	amis access  [--db PATH] --candidate ID -o FILE.xlsx
+//	amis qcm     [--db PATH] import FILE | export -o FILE.xlsx | results -o FILE.xlsx
 //	amis version
 package main
 
@@ -17,6 +20,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	_ "github.com/amisjury/amis/internal/locale" // before Fyne's init: see the package
 	"io"
 	"os"
 	"os/signal"
@@ -66,6 +70,9 @@ func init() {
 		{"import", "FILE.xlsx|FILE.csv", "import candidates (all or nothing) and print the report", runImport},
 		{"check", "", "verify the database (integrity, schema version, audit chain)", runCheck},
 		{"sessions", "", "list the sessions (kind, scope, dates, place, candidates, state)", runSessions},
+		{"purge", "[--years N] [--dry-run] [--yes]", "delete the candidates kept longer than the retention period (signed PVs archived first)", runPurge},
+		{"access", "--candidate ID -o FILE.xlsx", "write everything stored about one candidate (right of access)", runAccess},
+		qcmCommand,
 		{"backup", "[-o FILE]", "write a checked copy of the database (works while the app is open)", runBackup},
 		{"restore", "FILE", "replace the database by a checked backup, keeping the replaced one", runRestore},
 		{"export", "--session ID [--from DATE --to DATE] [--draft] [--csv] -o FILE.xlsx", "export signed certification sessions for the certifier", runExport},

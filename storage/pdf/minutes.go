@@ -27,7 +27,8 @@ type MinutesDoc struct {
 
 // WriteMinutes writes the procès-verbal (PV) of a session de validation as
 // an A4 PDF: the session, the jury, one line per candidate with the result
-// of each CCP and the overall decision, the reasons of the decisions, the
+// of each CCP and the overall decision, the functional accommodations
+// granted (exam.SessionCandidate.AccommodationList), the reasons of the decisions, the
 // incidents, the signature block and, when the PV was corrected after its
 // signature, the rectifications. Until every jury member has signed, each
 // page is marked "PROVISOIRE — non signé".
@@ -134,6 +135,7 @@ func (p *minutesWriter) write() *doc {
 	p.session(lines)
 	p.jury()
 	p.results(lines)
+	p.accommodations(lines)
 	p.reasons(lines)
 	p.incidents()
 	p.signatures()
@@ -313,6 +315,27 @@ func (p *minutesWriter) results(lines []line) {
 	d.para(strings.Join(legend, "\n"), "", 7.5, 3.5)
 	d.para("Déjà acquis : CCP obtenu lors d'une session antérieure, non évalué de nouveau. Non présenté : CCP non présenté à cette session.", "", 7.5, 3.5)
 	d.colour([3]int{0, 0, 0})
+}
+
+// accommodations lists, for each candidate granted accommodations, the
+// functional ones applied ("Aménagements : …"); nothing medical, which the
+// session's data never holds. No section when no candidate had any.
+func (p *minutesWriter) accommodations(lines []line) {
+	var rows [][]string
+	for _, l := range lines {
+		if list := l.sc.AccommodationList(); list != "" {
+			rows = append(rows, []string{candidateName(&l.sc.Candidate), "Aménagements : " + list})
+		}
+	}
+	if len(rows) == 0 {
+		return
+	}
+	d := p.doc
+	d.heading("Aménagements accordés", 25)
+	d.table(fit([]column{
+		{"Candidat", 45, "L", "B"},
+		{"Aménagements d'épreuves appliqués", 135, "L", ""},
+	}), rows)
 }
 
 // reasons lists the written reasons of the decisions: every non acquis, and

@@ -284,3 +284,34 @@ func TestWriteMinutes_Concurrent(t *testing.T) {
 		}
 	}
 }
+
+// The PV lists the functional accommodations applied to each candidate who
+// had some ("Aménagements : …"), from the session's copy of the profile or,
+// without one, from the time allowance; nothing for the others, and no
+// section at all when nobody had any.
+func TestWriteMinutes_Accommodations(t *testing.T) {
+	d := fixture(t)
+	without := writeMinutes(t, "pv-sans-amenagement.pdf", d)
+	if strings.Contains(without, "Aménagements") {
+		t.Errorf("a PV without accommodations mentions them:\n%s", without)
+	}
+	s := d.Session
+	s.Candidates[0].Allowance = exam.TimeAllowance{ExtraPercent: 33}
+	s.Candidates[0].Accommodations = &exam.AccommodationProfile{CandidateID: s.Candidates[0].Candidate.ID,
+		Decision: exam.AccommodationDecision{Authority: "MDPH du Rhône", Reference: "MDPH 69 — décision n° 2026-014587"},
+		Time:     exam.TimeAllowance{ExtraPercent: 33},
+		Aids:     exam.HumanAids{LSFInterpreter: true},
+		Room:     exam.RoomAids{SeparateRoom: true}}
+	s.Candidates[1].Allowance = exam.TimeAllowance{ExtraMinutes: 15}
+	text := writeMinutes(t, "pv-amenagements.pdf", d)
+	contains(t, "PV", text,
+		"Aménagements accordés",
+		"N'DIAYE Hélène-Léa Œ nom d'usage : MARTIN Aménagements : Temps majoré de 33 % ; Interprète LSF ; Salle séparée",
+		"ÇELIK Jérôme Aménagements : Temps majoré de 15 min")
+	if n := strings.Count(text, "Aménagements :"); n != 2 {
+		t.Errorf("%d candidates with accommodations on the PV, want 2:\n%s", n, text)
+	}
+	if strings.Contains(text, "MDPH") {
+		t.Error("the PV shows the decision")
+	}
+}

@@ -1,15 +1,13 @@
 package xlsx
 
 import (
-	"archive/zip"
-	"compress/flate"
 	"context"
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
-	"strings"
-	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/xuri/excelize/v2"
@@ -55,7 +53,7 @@ type Exporter interface {
 // WriteExport exports the sessions of sel from src to w as the certifier
 // workbook (ExportEncoder); progress, if set, is told every few hundred
 // candidates how many are written out of how many. Nothing is written to w
-// when src refuses the selection.
+// when src refuses the selection or the export fails before the end.
 func WriteExport(ctx context.Context, w io.Writer, src Exporter, a exam.Actor, sel storage.ExportSelection, progress func(done, total int)) error {
 	enc := NewExportEncoder(w)
 	enc.Progress = progress
@@ -74,10 +72,11 @@ func WriteExport(ctx context.Context, w io.Writer, src Exporter, a exam.Actor, s
 // storage.ExportSink: hand it to storage.ExportService.Export, then call
 // Close, which writes the file.
 //
-// Rows are streamed (excelize's StreamWriter, through temporary files) and
-// the zip is written straight to w, so memory does not grow with the number
-// of candidates. Résultats and Compétences are each written by a goroutine
-// of their own while the caller reads the database.
+// Résultats and Compétences are each written by a goroutine of their own,
+// fed with batches of rows while the caller reads the database; each
+// deflates its sheet as it goes into a spool (memory, then a temporary
+// file), so that memory does not grow with the number of candidates. Close
+// writes the small sheets and the zip to w (sheetxml.go).
 //
 // Every text is a string cell, never a formula: a value such as
 // "=HYPERLINK(…)" or "+33" is kept exactly as stored and shows as text.
@@ -88,26 +87,25 @@ type ExportEncoder struct {
 	// written, out of how many.
 	Progress func(done, total int)
 
-	w      io.Writer
-	f      *excelize.File
-	zw     *zip.Writer
-	head   *storage.ExportHead
-	st     exportStyles
-	fmu    sync.Mutex // guards the workbook while the sheet goroutines run
-	res    *exportSheet
-	comp   *exportSheet
-	sums   map[int64]*exportSums
-	total  *exportSums
-	done   int
-	closed bool
+	w    io.Writer
+	head *storage.ExportHead
+	sst  sharedStrings
+	// Cells of Compétences, encoded once: the verdicts (satisfied, not
+	// satisfied, not evaluated) and the codes of the référentiel's blocks.
+	verdictCells [3][]byte
+	blockCells   [][]byte
+	res          *sheetStream
+	comp         *sheetStream
+	batch        *exportBatch
+	free         chan *exportBatch
+	sums         map[int64]*exportSums
+	total        *exportSums
+	done         int
+	closed       bool
 }
 
 // NewExportEncoder returns an encoder writing to w.
 func NewExportEncoder(w io.Writer) *ExportEncoder { return &ExportEncoder{w: w} }
-
-type exportStyles struct {
-	header, date, banner int
-}
 
 // exportSums counts the results of a session (or of all of them).
 type exportSums struct {
@@ -134,112 +132,87 @@ func (s *exportSums) add(r *storage.ExportRow) {
 	}
 }
 
-// Begin creates the workbook and starts the sheet writers.
+// Begin starts the writers of Résultats and Compétences.
 func (e *ExportEncoder) Begin(h *storage.ExportHead) error {
-	if e.f != nil {
+	if e.head != nil {
 		return errors.New("export: Begin called twice")
 	}
 	e.head = h
-	e.f = excelize.NewFile()
-	e.zw = zip.NewWriter(e.w)
-	// Fast compression: a large export is mostly repeated XML, and the
-	// default level costs three times as long for a file 15 % smaller.
-	e.zw.RegisterCompressor(zip.Deflate, func(w io.Writer) (io.WriteCloser, error) {
-		return flate.NewWriter(w, flate.BestSpeed)
-	})
-	// excelize builds the zip in memory and then copies it to the writer;
-	// handing it a zip.Writer on w instead streams it.
-	e.f.SetZipWriter(func(io.Writer) excelize.ZipWriter { return e.zw })
 	e.sums, e.total = map[int64]*exportSums{}, newExportSums(h.Referentiel)
 	for _, s := range h.Sessions {
 		e.sums[s.ID] = newExportSums(h.Referentiel)
 	}
-	if err := e.begin(); err != nil {
-		e.abort()
+	e.free = make(chan *exportBatch, 8)
+	e.vocabulary()
+	var err error
+	if e.res, err = e.newStream(ResultsSheet, resultHeaders(h.Referentiel), resultWidths(h.Referentiel), true); err != nil {
 		return fmt.Errorf("export workbook: %w", err)
 	}
+	if e.comp, err = e.newStream(CompetencesSheet, competenceHeaders, competenceWidths, false); err != nil {
+		e.res.discard()
+		return fmt.Errorf("export workbook: %w", err)
+	}
+	e.res.start(e, e.res.writeResult)
+	e.comp.start(e, e.comp.writeCompetences)
 	e.progress()
 	return nil
 }
 
-func (e *ExportEncoder) begin() error {
-	f, h := e.f, e.head
-	title := "Résultats de certification " + h.Referentiel.Acronym + " (" + h.Referentiel.Code + ")"
-	if h.Provisional {
-		title = Provisional + " — " + title
+// vocabulary fills the shared strings: the labels, the block codes, the
+// sessions' names, places, centres and référentiels.
+func (e *ExportEncoder) vocabulary() {
+	t := &e.sst
+	for i, v := range []exam.Verdict{exam.Satisfied, exam.NotSatisfied, exam.NotEvaluated} {
+		e.verdictCells[i], _ = appendCells(nil, []string{""}, []int{t.add(verdictLabel(v))})
 	}
-	if err := outDocProps(f, title, h.At); err != nil {
-		return err
+	for _, o := range []exam.BlockOutcome{exam.OutcomeAcquired, exam.OutcomeNotAcquired, exam.OutcomeAlreadyAcquired,
+		exam.OutcomeNotSat, exam.OutcomePending} {
+		t.add(outcomeLabel(o))
 	}
-	var err error
-	dateFmt := outDateFormat
-	for _, s := range []struct {
-		id    *int
-		style *excelize.Style
-	}{
-		{&e.st.header, &excelize.Style{Font: &excelize.Font{Bold: true},
-			Border:    []excelize.Border{{Type: "bottom", Color: "808080", Style: 1}},
-			Fill:      excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"DDEBF7"}},
-			Alignment: &excelize.Alignment{Vertical: "center", WrapText: true}}},
-		{&e.st.date, &excelize.Style{CustomNumFmt: &dateFmt, Alignment: &excelize.Alignment{Horizontal: "left"}}},
-		{&e.st.banner, &excelize.Style{Font: &excelize.Font{Bold: true, Size: 13, Color: "9C0006"},
-			Fill:      excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"FFEB9C"}},
-			Alignment: &excelize.Alignment{Vertical: "center"}}},
-	} {
-		if *s.id, err = f.NewStyle(s.style); err != nil {
-			return err
+	for _, r := range []exam.Result{exam.ResultTitle, exam.ResultPartial, exam.ResultNotObtained, exam.ResultAbsent,
+		exam.ResultPending} {
+		t.add(resultLabel(r))
+	}
+	for _, r := range []exam.AccessRoute{exam.RouteContinuing, exam.RouteApprenticeship, exam.RouteProContract,
+		exam.RouteVAE, exam.RouteFree} {
+		t.add(routeLabel(r))
+	}
+	for _, v := range []string{yesNo(true), yesNo(false), string(exam.Female), string(exam.Male)} {
+		t.add(v)
+	}
+	for _, b := range e.head.Referentiel.Blocks {
+		cell, _ := appendCells(nil, []string{""}, []int{t.add(b.Code)})
+		e.blockCells = append(e.blockCells, cell)
+	}
+	for _, s := range e.head.Sessions {
+		for _, v := range []string{s.Name(), s.Place, s.TrainingCentre} {
+			if v != "" {
+				t.add(v)
+			}
 		}
 	}
-	// The sheets in workbook order: Résultats and, when the candidates do
-	// not fit in one sheet, its continuations (their number is known), then
-	// Compétences; its continuations, Jury and Synthèse are added as they
-	// come. Never reorder sheets afterwards: excelize's MoveSheet and
-	// SetActiveSheet read every worksheet back, streamed ones included.
-	names := []string{ExportSheetName(ResultsSheet, h.Provisional)}
-	perSheet := maxSheetRows - 1
-	if h.Provisional {
-		perSheet--
-	}
-	for i := 2; (i-1)*perSheet < h.Candidates; i++ {
-		names = append(names, fmt.Sprintf("%s (%d)", names[0], i))
-	}
-	names = append(names, ExportSheetName(CompetencesSheet, h.Provisional))
-	for i, name := range names {
-		if i == 0 {
-			err = f.SetSheetName(f.GetSheetName(0), name)
-		} else {
-			_, err = f.NewSheet(name)
-		}
-		if err != nil {
-			return err
-		}
-	}
-	if e.res, err = e.newSheet(ResultsSheet, resultHeaders(h.Referentiel), resultWidths(h.Referentiel)); err != nil {
-		return err
-	}
-	if e.comp, err = e.newSheet(CompetencesSheet, competenceHeaders, competenceWidths); err != nil {
-		return err
-	}
-	e.res.start()
-	e.comp.start()
-	return nil
 }
 
 // Row adds a candidate to Résultats and Compétences.
 func (e *ExportEncoder) Row(r *storage.ExportRow) error {
-	if e.f == nil || e.closed {
+	if e.head == nil || e.closed {
 		return errors.New("export: Row outside Begin and Close")
 	}
-	if err := e.res.add(resultValues(r, make([]any, 0, e.res.width), e.dateCell)); err != nil {
-		return err
+	if e.batch == nil {
+		select {
+		case e.batch = <-e.free:
+		default:
+			e.batch = &exportBatch{}
+		}
 	}
-	for i := range r.Competences {
-		if err := e.comp.add(competenceValues(r, &r.Competences[i], make([]any, 0, len(competenceHeaders)))); err != nil {
+	e.batch.add(r)
+	e.sums[r.Session.ID].add(r)
+	e.total.add(r)
+	if len(e.batch.rows) == batchRows {
+		if err := e.send(); err != nil {
 			return err
 		}
 	}
-	e.sums[r.Session.ID].add(r)
-	e.total.add(r)
 	e.done++
 	if e.done%500 == 0 {
 		e.progress()
@@ -253,22 +226,320 @@ func (e *ExportEncoder) progress() {
 	}
 }
 
-// skipEmpty replaces empty strings by nil: no cell is written for them.
-func skipEmpty(row []any) []any {
-	for i, v := range row {
-		if v == "" {
-			row[i] = nil
-		}
-	}
-	return row
+// batchRows is how many candidates go to the sheet goroutines at a time.
+const batchRows = 256
+
+// exportBatch is a copy of some rows, shared by the two sheet goroutines
+// (the service reuses its rows and their slices).
+type exportBatch struct {
+	rows   []storage.ExportRow
+	blocks []exam.BlockResult
+	comps  []storage.ExportCompetence
+	refs   atomic.Int32 // the goroutines that have not written it yet
 }
 
-// dateCell is a date as an Excel date cell shown jj/mm/aaaa; nil when unset.
-func (e *ExportEncoder) dateCell(d exam.Date) any {
-	if d.IsZero() {
+func (b *exportBatch) add(r *storage.ExportRow) {
+	nb, nc := len(b.blocks), len(b.comps)
+	b.blocks = append(b.blocks, r.Blocks...)
+	b.comps = append(b.comps, r.Competences...)
+	b.rows = append(b.rows, *r)
+	row := &b.rows[len(b.rows)-1]
+	row.Blocks = b.blocks[nb:len(b.blocks):len(b.blocks)]
+	row.Competences = b.comps[nc:len(b.comps):len(b.comps)]
+	row.Candidate.Acquired = nil
+}
+
+// send hands the batch to both sheet goroutines; a goroutine's failure
+// stops the export.
+func (e *ExportEncoder) send() error {
+	b := e.batch
+	e.batch = nil
+	if b == nil || len(b.rows) == 0 {
 		return nil
 	}
-	return excelize.Cell{StyleID: e.st.date, Value: excelSerial(d)}
+	if e.res.failed.Load() || e.comp.failed.Load() {
+		e.closed = true
+		err := e.stopStreams()
+		e.discard()
+		return fmt.Errorf("export workbook: %w", err)
+	}
+	b.refs.Store(2)
+	e.res.in <- b
+	e.comp.in <- b
+	return nil
+}
+
+// release gives a batch back once both goroutines have written it.
+func (e *ExportEncoder) release(b *exportBatch) {
+	if b.refs.Add(-1) != 0 {
+		return
+	}
+	clear(b.rows) // drop the strings
+	b.rows, b.blocks, b.comps = b.rows[:0], b.blocks[:0], b.comps[:0]
+	select {
+	case e.free <- b:
+	default:
+	}
+}
+
+// stopStreams ends the goroutines of Résultats and Compétences and returns
+// their errors.
+func (e *ExportEncoder) stopStreams() error {
+	var err error
+	for _, s := range []*sheetStream{e.res, e.comp} {
+		if s != nil {
+			err = errors.Join(err, s.stop())
+		}
+	}
+	return err
+}
+
+// discard removes what every sheet holds (temporary files).
+func (e *ExportEncoder) discard() {
+	for _, s := range []*sheetStream{e.res, e.comp} {
+		if s != nil {
+			s.discard()
+		}
+	}
+}
+
+// Close waits for the sheet writers, writes Jury and Synthèse, then the
+// workbook to w. After an error it only cleans up.
+func (e *ExportEncoder) Close() error {
+	if e.head == nil {
+		return errors.New("export: nothing to write (Begin was not called)")
+	}
+	if e.closed {
+		return nil
+	}
+	err := e.send()
+	e.closed = true
+	if err == nil {
+		err = e.stopStreams()
+	}
+	if err == nil {
+		err = e.finish()
+	}
+	if err != nil {
+		e.discard()
+		return fmt.Errorf("export workbook: %w", err)
+	}
+	e.progress()
+	return nil
+}
+
+// abort stops the sheet writers and removes their temporary files.
+func (e *ExportEncoder) abort() {
+	if e.head == nil || e.closed {
+		return
+	}
+	e.closed = true
+	e.batch = nil
+	_ = e.stopStreams()
+	e.discard()
+}
+
+func (e *ExportEncoder) finish() error {
+	jury, err := e.writeJury()
+	if err != nil {
+		return err
+	}
+	summary, err := e.writeSummary()
+	if err != nil {
+		jury.discard()
+		return err
+	}
+	h := e.head
+	title := "Résultats de certification " + h.Referentiel.Acronym + " (" + h.Referentiel.Code + ")"
+	if h.Provisional {
+		title = Provisional + " — " + title
+	}
+	parts := append(append(slices.Clip(e.res.parts), e.comp.parts...), jury, summary)
+	return writeBook(e.w, bookProps{title: title, at: h.At}, &e.sst, parts)
+}
+
+// sheetStream is a sheet of the export and its continuations, written by
+// a goroutine of its own for Résultats and Compétences.
+type sheetStream struct {
+	e       *ExportEncoder
+	base    string // the first part's name
+	spec    sheetSpec
+	parts   []*sheetPart
+	in      chan *exportBatch
+	done    chan error
+	failed  atomic.Bool
+	stopped bool
+	row     []cellValue // Résultats: the cells of a row, reused
+	prefix  []byte      // Compétences: the first cells of a candidate's rows
+}
+
+// newStream opens the sheet base (PROVISOIRE in a draft) with its header.
+func (e *ExportEncoder) newStream(base string, headers []string, widths []float64, selected bool) (*sheetStream, error) {
+	h := e.head
+	spec := sheetSpec{headers: headers, widths: widths, title: base + " — " + h.Referentiel.Acronym}
+	if h.Provisional {
+		spec.banner, spec.title = ProvisionalBanner, Provisional+" — "+spec.title
+	}
+	s := &sheetStream{e: e, base: ExportSheetName(base, h.Provisional), spec: spec}
+	p, err := newSheetPart(s.base, &s.spec, &e.sst, selected)
+	if err != nil {
+		return nil, err
+	}
+	s.parts = []*sheetPart{p}
+	return s, nil
+}
+
+// part returns the part the next row goes to, opening a continuation when
+// the current one is full.
+func (s *sheetStream) part() (*sheetPart, error) {
+	p := s.parts[len(s.parts)-1]
+	if p.err != nil {
+		return nil, p.err
+	}
+	if !p.full() {
+		return p, nil
+	}
+	if err := p.close(); err != nil {
+		return nil, err
+	}
+	p, err := newSheetPart(fmt.Sprintf("%s (%d)", s.base, len(s.parts)+1), &s.spec, &s.e.sst, false)
+	if err != nil {
+		return nil, err
+	}
+	s.parts = append(s.parts, p)
+	return p, nil
+}
+
+// start makes a goroutine write, with write, the rows of the batches sent.
+func (s *sheetStream) start(e *ExportEncoder, write func(r *storage.ExportRow) error) {
+	s.in, s.done = make(chan *exportBatch, 4), make(chan error, 1)
+	go func() {
+		var err error
+		for b := range s.in {
+			for i := 0; err == nil && i < len(b.rows); i++ {
+				err = write(&b.rows[i])
+			}
+			if err != nil {
+				s.failed.Store(true)
+			}
+			e.release(b)
+		}
+		if err == nil {
+			err = s.parts[len(s.parts)-1].close()
+		}
+		s.done <- err
+	}()
+}
+
+// stop waits for the goroutine to write what it was sent and close the
+// last part.
+func (s *sheetStream) stop() error {
+	if s.in == nil || s.stopped {
+		return nil
+	}
+	s.stopped = true
+	close(s.in)
+	return <-s.done
+}
+
+// close closes the last part of a sheet written without a goroutine.
+func (s *sheetStream) close() error { return s.parts[len(s.parts)-1].close() }
+
+// discard drops every part.
+func (s *sheetStream) discard() {
+	for _, p := range s.parts {
+		p.discard()
+	}
+}
+
+// cellValue is a cell of a Résultats row.
+type cellValue struct {
+	text string
+	date exam.Date
+	kind int
+}
+
+// Kinds of cellValue.
+const (
+	textCell  = iota // data: a name, a number…
+	labelCell        // a label or code, most likely a shared string
+	dateCell
+)
+
+func textValue(s string) cellValue    { return cellValue{text: s} }
+func labelValue(s string) cellValue   { return cellValue{text: s, kind: labelCell} }
+func dateValue(d exam.Date) cellValue { return cellValue{date: d, kind: dateCell} }
+
+// writeResult writes a candidate's Résultats row.
+func (s *sheetStream) writeResult(r *storage.ExportRow) error {
+	p, err := s.part()
+	if err != nil {
+		return err
+	}
+	s.row = resultRow(r, s.row[:0], textValue, labelValue, dateValue)
+	p.startRow("")
+	for _, c := range s.row {
+		switch c.kind {
+		case dateCell:
+			p.date(c.date)
+		case labelCell:
+			p.label(c.text)
+		default:
+			p.text(c.text)
+		}
+	}
+	p.endRow()
+	return nil
+}
+
+// writeCompetences writes a candidate's Compétences rows. What repeats on
+// each — the session, the candidate's number and names, the block, the
+// verdict — is encoded once.
+func (s *sheetStream) writeCompetences(r *storage.ExportRow) error {
+	c := &r.Candidate
+	e := s.e
+	session := e.sst.index[r.Session.Name()]
+	var ok bool
+	s.prefix, ok = appendCells(s.prefix[:0], []string{"", c.Number, c.BirthName, c.FirstNames}, []int{session, -1, -1, -1})
+	for i := range r.Competences {
+		cv := &r.Competences[i]
+		p, err := s.part()
+		if err != nil {
+			return err
+		}
+		p.startRow("")
+		if ok {
+			p.cells(s.prefix, 4)
+		} else {
+			p.shared(session)
+			p.text(c.Number)
+			p.text(c.BirthName)
+			p.text(c.FirstNames)
+		}
+		p.cells(e.blockCell(cv.Block), 1)
+		p.int(cv.Competence)
+		switch cv.Verdict {
+		case exam.Satisfied:
+			p.cells(e.verdictCells[0], 1)
+		case exam.NotSatisfied:
+			p.cells(e.verdictCells[1], 1)
+		default:
+			p.cells(e.verdictCells[2], 1)
+		}
+		p.endRow()
+	}
+	return nil
+}
+
+// blockCell is the cell of a block's code.
+func (e *ExportEncoder) blockCell(b *exam.Block) []byte {
+	for i := range e.head.Referentiel.Blocks {
+		if &e.head.Referentiel.Blocks[i] == b {
+			return e.blockCells[i]
+		}
+	}
+	cell, _ := appendCells(nil, []string{b.Code}, []int{e.sst.add(b.Code)}) // never: the blocks are the référentiel's
+	return cell
 }
 
 // excelEpoch is day 0 of Excel's serial numbers, 30 December 1899, in Unix
@@ -285,58 +556,9 @@ func excelSerial(d exam.Date) float64 {
 	return days
 }
 
-// Close waits for the sheet writers, writes Jury and Synthèse and the
-// workbook to w. After an error it only cleans up.
-func (e *ExportEncoder) Close() error {
-	if e.f == nil {
-		return errors.New("export: nothing to write (Begin was not called)")
-	}
-	if e.closed {
-		return nil
-	}
-	e.closed = true
-	defer e.f.Close()
-	err := errors.Join(e.res.finish(), e.comp.finish())
-	if err == nil {
-		err = e.finish()
-	}
-	if err != nil {
-		return fmt.Errorf("export workbook: %w", err)
-	}
-	e.progress()
-	return nil
-}
-
-// abort stops the sheet writers and removes their temporary files.
-func (e *ExportEncoder) abort() {
-	if e.f == nil || e.closed {
-		return
-	}
-	e.closed = true
-	for _, s := range []*exportSheet{e.res, e.comp} {
-		if s != nil {
-			_ = s.finish()
-		}
-	}
-	_ = e.f.Close()
-}
-
-func (e *ExportEncoder) finish() error {
-	if err := e.writeJury(); err != nil {
-		return err
-	}
-	if err := e.writeSummary(); err != nil {
-		return err
-	}
-	if err := e.f.Write(io.Discard); err != nil {
-		return err
-	}
-	// The zip went to w through SetZipWriter; excelize closed it.
-	return nil
-}
-
 // resultHeaders is the header of Résultats: identity, session, access
-// route, then code and result of each block, decision, date, accommodations.
+// route, then code and result of each block, decision, date,
+// accommodations granted (Oui/Non) and which.
 func resultHeaders(ref *exam.Referentiel) []string {
 	h := []string{"Session", "Début de la session", "Fin de la session", "Lieu", "Centre organisateur",
 		"N° candidat", "Nom de naissance", "Nom d'usage", "Prénoms", "Sexe", "Date de naissance",
@@ -344,7 +566,7 @@ func resultHeaders(ref *exam.Referentiel) []string {
 	for _, b := range ref.Blocks {
 		h = append(h, "Code "+b.Short, "Résultat "+b.Short)
 	}
-	return append(h, "Décision", "Date de la décision", "Aménagements")
+	return append(h, "Décision", "Date de la décision", "Aménagements accordés", "Aménagements")
 }
 
 func resultWidths(ref *exam.Referentiel) []float64 {
@@ -352,31 +574,26 @@ func resultWidths(ref *exam.Referentiel) []float64 {
 	for range ref.Blocks {
 		w = append(w, 16, 14)
 	}
-	return append(w, 22, 12, 13)
+	return append(w, 22, 12, 13, 40)
 }
 
-// resultValues appends the cells of a Résultats row to dst; date turns a
-// date into its cell.
-func resultValues(r *storage.ExportRow, dst []any, date func(exam.Date) any) []any {
-	return resultRow(r, dst, func(s string) any { return s }, date)
-}
-
-// resultRow appends the cells of a Résultats row to dst, turning texts and
-// dates into cells with text and date: the one list of the columns, for the
+// resultRow appends the cells of a Résultats row to dst, turning data
+// texts, labels (and codes, the session's name and place) and dates into
+// cells with text, label and date: the one list of the columns, for the
 // workbook (cells) and the CSV (strings).
-func resultRow[T any](r *storage.ExportRow, dst []T, text func(string) T, date func(exam.Date) T) []T {
+func resultRow[T any](r *storage.ExportRow, dst []T, text, label func(string) T, date func(exam.Date) T) []T {
 	s, c := r.Session, &r.Candidate
-	dst = append(dst, text(s.Name()), date(s.StartDate), date(s.LastDay()), text(s.Place), text(s.TrainingCentre),
-		text(c.Number), text(c.BirthName), text(c.UsageName), text(c.FirstNames), text(string(c.Sex)), date(c.BirthDate),
-		text(c.BirthCity), text(c.BirthCountry), text(routeLabel(c.AccessRoute)), text(c.TrainingCentre))
+	dst = append(dst, label(s.Name()), date(s.StartDate), date(s.LastDay()), label(s.Place), label(s.TrainingCentre),
+		text(c.Number), text(c.BirthName), text(c.UsageName), text(c.FirstNames), label(string(c.Sex)), date(c.BirthDate),
+		text(c.BirthCity), text(c.BirthCountry), label(routeLabel(c.AccessRoute)), text(c.TrainingCentre))
 	for _, b := range r.Blocks {
-		dst = append(dst, text(b.Block), text(outcomeLabel(b.Outcome)))
+		dst = append(dst, label(b.Block), label(outcomeLabel(b.Outcome)))
 	}
 	decided := date(exam.Date{})
 	if r.Result != exam.ResultPending {
 		decided = date(s.DecisionDate())
 	}
-	return append(dst, text(resultLabel(r.Result)), decided, text(yesNo(r.Accommodations)))
+	return append(dst, label(resultLabel(r.Result)), decided, label(yesNo(r.Accommodations)), text(r.AccommodationList))
 }
 
 var competenceHeaders = []string{"Session", "N° candidat", "Nom de naissance", "Prénoms", "Code du bloc",
@@ -384,39 +601,43 @@ var competenceHeaders = []string{"Session", "N° candidat", "Nom de naissance", 
 
 var competenceWidths = []float64{16, 14, 22, 24, 16, 13, 18}
 
-func competenceValues(r *storage.ExportRow, cv *storage.ExportCompetence, dst []any) []any {
-	c := &r.Candidate
-	return append(dst, r.Session.Name(), c.Number, c.BirthName, c.FirstNames, cv.Block.Code, cv.Competence,
-		verdictLabel(cv.Verdict))
-}
-
 var juryHeaders = []string{"Session", "Début de la session", "Nom", "Rôle", "Organisation", "N° d'habilitation",
 	"Extérieur au centre", "Signature du procès-verbal"}
 
 var juryWidths = []float64{16, 12, 26, 14, 36, 18, 10, 14}
 
 // writeJury writes one row per member of each session.
-func (e *ExportEncoder) writeJury() error {
-	sh, err := e.newSheet(JurySheet, juryHeaders, juryWidths)
+func (e *ExportEncoder) writeJury() (*sheetPart, error) {
+	s, err := e.newStream(JurySheet, juryHeaders, juryWidths, false)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	for _, s := range e.head.Sessions {
-		for _, m := range s.Jury {
+	p := s.parts[0]
+	for _, sess := range e.head.Sessions {
+		for _, m := range sess.Jury {
 			var signed exam.Date
-			for _, sg := range s.Minutes.Signatures {
+			for _, sg := range sess.Minutes.Signatures {
 				if sg.MemberID == m.ID {
 					signed = exam.DateOf(sg.SignedAt.In(time.Local))
 				}
 			}
-			row := []any{s.Name(), e.dateCell(s.StartDate), m.Name, juryRoleLabel(m.Role), m.Organisation,
-				m.Habilitation, yesNo(m.External), e.dateCell(signed)}
-			if err := sh.write(row); err != nil {
-				return err
-			}
+			p.startRow("")
+			p.text(sess.Name())
+			p.date(sess.StartDate)
+			p.text(m.Name)
+			p.text(juryRoleLabel(m.Role))
+			p.text(m.Organisation)
+			p.text(m.Habilitation)
+			p.text(yesNo(m.External))
+			p.date(signed)
+			p.endRow()
 		}
 	}
-	return sh.close()
+	if err := s.close(); err != nil {
+		p.discard()
+		return nil, err
+	}
+	return p, nil
 }
 
 // summaryHeaders is the header of Synthèse; a draft adds the pending counts.
@@ -450,244 +671,70 @@ func summaryWidths(ref *exam.Referentiel, provisional bool) []float64 {
 	return append(w, 14, 13)
 }
 
-// summaryCounts appends the counts of s.
-func summaryCounts(dst []any, s *exportSums, provisional bool) []any {
-	dst = append(dst, s.candidates, s.results[exam.ResultTitle], s.results[exam.ResultPartial],
-		s.results[exam.ResultNotObtained], s.results[exam.ResultAbsent])
+// summaryCounts writes the counts of s.
+func summaryCounts(p *sheetPart, s *exportSums, provisional bool) {
+	p.int(s.candidates)
+	for _, r := range []exam.Result{exam.ResultTitle, exam.ResultPartial, exam.ResultNotObtained, exam.ResultAbsent} {
+		p.int(s.results[r])
+	}
 	if provisional {
-		dst = append(dst, s.results[exam.ResultPending])
+		p.int(s.results[exam.ResultPending])
 	}
 	for _, b := range s.blocks {
-		dst = append(dst, b[exam.OutcomeAcquired], b[exam.OutcomeNotAcquired], b[exam.OutcomeAlreadyAcquired], b[exam.OutcomeNotSat])
+		for _, o := range []exam.BlockOutcome{exam.OutcomeAcquired, exam.OutcomeNotAcquired, exam.OutcomeAlreadyAcquired, exam.OutcomeNotSat} {
+			p.int(b[o])
+		}
 		if provisional {
-			dst = append(dst, b[exam.OutcomePending])
+			p.int(b[exam.OutcomePending])
 		}
 	}
-	return dst
 }
 
 // writeSummary writes one row per session and the total.
-func (e *ExportEncoder) writeSummary() error {
+func (e *ExportEncoder) writeSummary() (*sheetPart, error) {
 	h, ref := e.head, e.head.Referentiel
-	sh, err := e.newSheet(SummarySheet, summaryHeaders(ref, h.Provisional), summaryWidths(ref, h.Provisional))
+	s, err := e.newStream(SummarySheet, summaryHeaders(ref, h.Provisional), summaryWidths(ref, h.Provisional), false)
 	if err != nil {
-		return err
-	}
-	for _, s := range h.Sessions {
-		row := []any{s.Name(), kindLabel(s.Kind), scopeLabel(s.Scope), e.dateCell(s.StartDate), e.dateCell(s.LastDay()),
-			s.Place, s.TrainingCentre, s.Referentiel, s.ReferentielVersion}
-		row = summaryCounts(row, e.sums[s.ID], h.Provisional)
-		amended := "Aucune"
-		if n := len(s.Minutes.Amendments); n > 0 {
-			amended = strconv.Itoa(n)
-		}
-		var signed any = "Non signé"
-		if s.Locked() {
-			signed = e.dateCell(s.DecisionDate())
-		}
-		if err := sh.write(append(row, signed, amended)); err != nil {
-			return err
-		}
-	}
-	if len(h.Sessions) > 1 {
-		row := []any{"Total", nil, nil, nil, nil, nil, nil, nil, nil}
-		if err := sh.write(summaryCounts(row, e.total, h.Provisional)); err != nil {
-			return err
-		}
-	}
-	return sh.close()
-}
-
-// exportSheet is one streamed worksheet with its header, continued in a new
-// sheet when full.
-type exportSheet struct {
-	e       *ExportEncoder
-	base    string
-	headers []string
-	widths  []float64
-	width   int
-	sw      *excelize.StreamWriter
-	name    string
-	parts   []string // sheet names, the first one and its continuations
-	top     int      // the header's row: 1, or 2 under the draft banner
-	row     int      // the last row written
-	// With a goroutine (start): rows go through ch in batches, the
-	// goroutine's error comes back on done.
-	ch    chan [][]any
-	batch [][]any
-	done  chan error
-	err   error
-}
-
-func (e *ExportEncoder) newSheet(base string, headers []string, widths []float64) (*exportSheet, error) {
-	s := &exportSheet{e: e, base: base, headers: headers, widths: widths, width: len(headers)}
-	if err := s.open(ExportSheetName(base, e.head.Provisional)); err != nil {
 		return nil, err
 	}
-	return s, nil
-}
-
-// open starts the worksheet name (created if missing): widths, frozen
-// header, the draft banner, the header row. The caller holds fmu or runs
-// alone.
-func (s *exportSheet) open(name string) error {
-	f, prov := s.e.f, s.e.head.Provisional
-	if idx, err := f.GetSheetIndex(name); err != nil {
-		return err
-	} else if idx < 0 {
-		if _, err := f.NewSheet(name); err != nil {
-			return err
+	p := s.parts[0]
+	for _, sess := range h.Sessions {
+		p.startRow("")
+		for _, v := range []string{sess.Name(), kindLabel(sess.Kind), scopeLabel(sess.Scope)} {
+			p.text(v)
 		}
-	}
-	sw, err := f.NewStreamWriter(name)
-	if err != nil {
-		return err
-	}
-	s.sw, s.name, s.row = sw, name, 0
-	s.parts = append(s.parts, name)
-	for i, w := range s.widths {
-		if err := sw.SetColWidth(i+1, i+1, w); err != nil {
-			return err
+		p.date(sess.StartDate)
+		p.date(sess.LastDay())
+		for _, v := range []string{sess.Place, sess.TrainingCentre, sess.Referentiel, sess.ReferentielVersion} {
+			p.text(v)
 		}
-	}
-	s.top = 1
-	if prov {
-		s.top = 2
-	}
-	cell := fmt.Sprintf("A%d", s.top+1)
-	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: s.top, TopLeftCell: cell, ActivePane: "bottomLeft",
-		Selection: []excelize.Selection{{SQRef: cell, ActiveCell: cell, Pane: "bottomLeft"}}}); err != nil {
-		return err
-	}
-	if prov {
-		if err := sw.SetRow("A1", []any{excelize.Cell{StyleID: s.e.st.banner, Value: ProvisionalBanner}},
-			excelize.RowOpts{Height: 24}); err != nil {
-			return err
+		summaryCounts(p, e.sums[sess.ID], h.Provisional)
+		if sess.Locked() {
+			p.date(sess.DecisionDate())
+		} else {
+			p.text("Non signé")
 		}
-		last, _ := excelize.ColumnNumberToName(s.width)
-		if err := sw.MergeCell("A1", last+"1"); err != nil {
-			return err
+		amended := "Aucune"
+		if n := len(sess.Minutes.Amendments); n > 0 {
+			amended = strconv.Itoa(n)
 		}
+		p.text(amended)
+		p.endRow()
 	}
-	head := make([]any, len(s.headers))
-	for i, h := range s.headers {
-		head[i] = excelize.Cell{StyleID: s.e.st.header, Value: h}
-	}
-	if err := sw.SetRow(fmt.Sprintf("A%d", s.top), head, excelize.RowOpts{Height: 32}); err != nil {
-		return err
-	}
-	s.row = s.top
-	return s.printSetup()
-}
-
-// printSetup prints the sheet landscape with the header rows repeated and
-// the title (PROVISOIRE in a draft) in the page header.
-func (s *exportSheet) printSetup() error {
-	f := s.e.f
-	landscape := "landscape"
-	if err := f.SetPageLayout(s.name, &excelize.PageLayoutOptions{Orientation: &landscape}); err != nil {
-		return err
-	}
-	title := s.base + " — " + s.e.head.Referentiel.Acronym
-	if s.e.head.Provisional {
-		title = Provisional + " — " + title
-	}
-	if err := f.SetHeaderFooter(s.name, &excelize.HeaderFooterOptions{
-		OddHeader: "&L" + strings.ReplaceAll(title, "&", "&&") + "&RPage &P/&N"}); err != nil {
-		return err
-	}
-	return f.SetDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Titles",
-		RefersTo: fmt.Sprintf("'%s'!$%d:$%d", s.name, s.top, s.top), Scope: s.name})
-}
-
-// write adds a row, continuing in a new sheet when this one is full.
-func (s *exportSheet) write(values []any) error {
-	if s.row >= maxSheetRows {
-		if err := s.next(); err != nil {
-			return err
+	if len(h.Sessions) > 1 {
+		p.startRow("")
+		p.text("Total")
+		for range 8 {
+			p.skip()
 		}
+		summaryCounts(p, e.total, h.Provisional)
+		p.endRow()
 	}
-	s.row++
-	return s.sw.SetRow("A"+strconv.Itoa(s.row), skipEmpty(values))
-}
-
-// next closes the full sheet and opens its continuation.
-func (s *exportSheet) next() error {
-	s.e.fmu.Lock()
-	defer s.e.fmu.Unlock()
-	if err := s.closeLocked(); err != nil {
-		return err
+	if err := s.close(); err != nil {
+		p.discard()
+		return nil, err
 	}
-	name := fmt.Sprintf("%s (%d)", ExportSheetName(s.base, s.e.head.Provisional), len(s.parts)+1)
-	return s.open(name)
-}
-
-// close sets the autofilter over the rows written and ends the stream.
-func (s *exportSheet) close() error {
-	s.e.fmu.Lock()
-	defer s.e.fmu.Unlock()
-	return s.closeLocked()
-}
-
-func (s *exportSheet) closeLocked() error {
-	last, err := excelize.CoordinatesToCellName(s.width, max(s.row, s.top+1))
-	if err != nil {
-		return err
-	}
-	if err := s.e.f.AutoFilter(s.name, fmt.Sprintf("A%d:%s", s.top, last), nil); err != nil {
-		return err
-	}
-	return s.sw.Flush()
-}
-
-// rowBatch is how many rows go to a sheet goroutine at a time.
-const rowBatch = 256
-
-// start makes a goroutine write the rows given to add.
-func (s *exportSheet) start() {
-	s.ch, s.done = make(chan [][]any, 8), make(chan error, 1)
-	go func() {
-		var err error
-		for batch := range s.ch {
-			for _, row := range batch {
-				if err == nil {
-					err = s.write(row)
-				}
-			}
-		}
-		if err == nil {
-			err = s.close()
-		}
-		s.done <- err
-	}()
-}
-
-// add queues a row for the goroutine.
-func (s *exportSheet) add(row []any) error {
-	if s.err != nil {
-		return s.err
-	}
-	s.batch = append(s.batch, row)
-	if len(s.batch) == rowBatch {
-		s.ch <- s.batch
-		s.batch = make([][]any, 0, rowBatch)
-	}
-	return nil
-}
-
-// finish sends the last rows and waits for the goroutine.
-func (s *exportSheet) finish() error {
-	if s.ch == nil {
-		return s.err
-	}
-	if len(s.batch) > 0 {
-		s.ch <- s.batch
-		s.batch = nil
-	}
-	close(s.ch)
-	s.err = <-s.done
-	s.ch = nil
-	return s.err
+	return p, nil
 }
 
 // French labels of the export.

@@ -77,7 +77,7 @@ func (e *ExportCSVEncoder) Row(r *storage.ExportRow) error {
 	if e.head == nil {
 		return errors.New("export: Row before Begin")
 	}
-	e.rec = resultRow(r, e.rec[:0], func(s string) string { return s }, csvDate)
+	e.rec = resultRow(r, e.rec[:0], csvText, csvText, csvDate)
 	if err := e.write(e.rec); err != nil {
 		return fmt.Errorf("export CSV: %w", err)
 	}
@@ -130,6 +130,8 @@ func (e *ExportCSVEncoder) write(fields []string) error {
 // WantsCompetences tells the export service that the CSV writes no
 // competences: it then does not read the grids.
 func (e *ExportCSVEncoder) WantsCompetences() bool { return false }
+
+func csvText(s string) string { return s }
 
 // csvDate writes a date jj/mm/aaaa, as exam.Date.String does without fmt;
 // "" when unset.

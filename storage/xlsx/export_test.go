@@ -6,7 +6,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -22,7 +21,11 @@ import (
 	"github.com/amisjury/amis/storage"
 )
 
-var expAdmin = exam.Actor{UserID: 1, Name: "admin", Role: exam.RoleAdmin}
+var (
+	expAdmin = exam.Actor{UserID: 1, Name: "admin", Role: exam.RoleAdmin}
+	// expJury runs and grades the sessions, which an administrator may not.
+	expJury = exam.Actor{UserID: 2, Name: "juror", Role: exam.RoleJury}
+)
 
 // expFixture is a database with the demo sessions (DEMO-SV-01 signed,
 // DEMO-SV-02 ready, DEMO-EB-01 a mock exam) and a signed session "-Nord"
@@ -112,10 +115,10 @@ func newExpFixture(t testing.TB) *expFixture {
 		t.Fatal(err)
 	}
 	f.nord = s.ID
-	if err := f.sessions.StartSession(f.ctx, expAdmin, s.ID, time.Date(2026, 2, 2, 8, 30, 0, 0, time.Local)); err != nil {
+	if err := f.sessions.StartSession(f.ctx, expJury, s.ID, time.Date(2026, 2, 2, 8, 30, 0, 0, time.Local)); err != nil {
 		t.Fatal(err)
 	}
-	if err := f.sessions.SetAbsent(f.ctx, expAdmin, s.ID, cs[3].ID, true); err != nil {
+	if err := f.sessions.SetAbsent(f.ctx, expJury, s.ID, cs[3].ID, true); err != nil {
 		t.Fatal(err)
 	}
 	s, err = f.sessions.Session(f.ctx, expAdmin, s.ID)
@@ -137,7 +140,7 @@ func newExpFixture(t testing.TB) *expFixture {
 				if b.Short == "CCP2" && m.Role == exam.JuryMember {
 					g.Assessments[0].Verdict = exam.NotEvaluated
 				}
-				if err := f.evals.SaveGrid(f.ctx, expAdmin, s.ID, &g); err != nil {
+				if err := f.evals.SaveGrid(f.ctx, expJury, s.ID, &g); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -145,20 +148,20 @@ func newExpFixture(t testing.TB) *expFixture {
 			if fail[sc.Candidate.ID][b.Short] != 0 {
 				d.Outcome, d.Reason = exam.OutcomeNotAcquired, "-compétence non démontrée"
 			}
-			if err := f.evals.Decide(f.ctx, expAdmin, s.ID, &d); err != nil {
+			if err := f.evals.Decide(f.ctx, expJury, s.ID, &d); err != nil {
 				t.Fatal(err)
 			}
 		}
 		r := exam.CandidateResult{SessionID: s.ID, CandidateID: sc.Candidate.ID}
-		if err := f.delib.ConfirmResult(f.ctx, expAdmin, &r); err != nil {
+		if err := f.delib.ConfirmResult(f.ctx, expJury, &r); err != nil {
 			t.Fatal(err)
 		}
 	}
 	for i, m := range s.Jury {
-		if err := f.delib.SetMemberSecret(f.ctx, expAdmin, s.ID, m.ID, fmt.Sprintf("98%02d", i)); err != nil {
+		if err := f.delib.SetMemberSecret(f.ctx, expJury, s.ID, m.ID, fmt.Sprintf("98%02d", i)); err != nil {
 			t.Fatal(err)
 		}
-		if err := f.delib.Sign(f.ctx, expAdmin, s.ID, m.ID, fmt.Sprintf("98%02d", i)); err != nil {
+		if err := f.delib.Sign(f.ctx, expJury, s.ID, m.ID, fmt.Sprintf("98%02d", i)); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -193,6 +196,9 @@ func txt(s string) expCell {
 func dt(d exam.Date) expCell {
 	if d.IsZero() {
 		return expCell{}
+	}
+	if d.Before(firstSerialDate) { // the text jj/mm/aaaa, see sheetPart.date
+		return txt(d.String())
 	}
 	return expCell{date: d, kind: 'd'}
 }
@@ -321,10 +327,10 @@ func (f *expFixture) expect(t testing.TB, provisional bool, ids ...int64) *expec
 			ss.results[label]++
 			total.results[label]++
 			accomm := "Non"
-			if !sc.Allowance.IsZero() {
+			if sc.AccommodationsGranted() {
 				accomm = "Oui"
 			}
-			out.results = append(out.results, append(row, txt(label), date, txt(accomm)))
+			out.results = append(out.results, append(row, txt(label), date, txt(accomm), txt(sc.AccommodationList())))
 		}
 		total.n += ss.n
 		for _, mb := range s.Jury {
@@ -472,8 +478,8 @@ func checkSheet(t *testing.T, x *excelize.File, sheet string, headers []string, 
 				if v != "" {
 					t.Errorf("%s!%s = %q, want empty", sheet, cell, v)
 				}
-			case 's':
-				if v != wc.text || typ != excelize.CellTypeInlineString {
+			case 's': // a string, inline or shared: never a formula, a number or a date
+				if v != wc.text || typ != excelize.CellTypeInlineString && typ != excelize.CellTypeSharedString {
 					t.Errorf("%s!%s = %q (type %v), want text %q", sheet, cell, v, typ, wc.text)
 				}
 			case 'n':
@@ -562,7 +568,7 @@ func TestWriteExport_Provisional(t *testing.T) {
 	checkSheet(t, x, names[3], summaryHeaders(f.ref, true), want.summary, true)
 	pending := 0
 	for _, r := range want.results {
-		if r[len(r)-3].text == "En attente" {
+		if r[len(r)-4].text == "En attente" {
 			pending++
 		}
 	}
@@ -667,6 +673,68 @@ func TestWriteExport_Continued(t *testing.T) {
 	}
 }
 
+// TestWriteExport_TemporaryFiles writes every sheet through a temporary
+// file, which the export removes, whether it succeeds or fails; without a
+// temporary folder the export fails and writes nothing.
+func TestWriteExport_TemporaryFiles(t *testing.T) {
+	f := newExpFixture(t)
+	dir := t.TempDir()
+	t.Setenv("TMPDIR", dir)
+	old := spoolMemory
+	spoolMemory = 64
+	defer func() { spoolMemory = old }()
+	x, _ := f.export(t, storage.ExportSelection{SessionIDs: []int64{f.nord, f.signed}})
+	want := f.expect(t, false, f.nord, f.signed)
+	checkSheet(t, x, ResultsSheet, resultHeaders(f.ref), want.results, false)
+	checkSheet(t, x, CompetencesSheet, competenceHeaders, want.competences, false)
+	checkSheet(t, x, JurySheet, juryHeaders, want.jury, false)
+	checkSheet(t, x, SummarySheet, summaryHeaders(f.ref, false), want.summary, false)
+	if left, _ := filepath.Glob(filepath.Join(dir, "*")); len(left) != 0 {
+		t.Errorf("left behind: %q", left)
+	}
+	// A write error to the destination: the temporary files go too.
+	err := WriteExport(f.ctx, failingWriter{}, f.svc, expAdmin, storage.ExportSelection{SessionIDs: []int64{f.signed}}, nil)
+	if err == nil {
+		t.Error("no error writing to a failing writer")
+	}
+	if left, _ := filepath.Glob(filepath.Join(dir, "*")); len(left) != 0 {
+		t.Errorf("left behind after a failure: %q", left)
+	}
+	t.Setenv("TMPDIR", filepath.Join(dir, "missing"))
+	var buf bytes.Buffer
+	err = WriteExport(f.ctx, &buf, f.svc, expAdmin, storage.ExportSelection{SessionIDs: []int64{f.nord, f.signed}}, nil)
+	if err == nil || !errors.Is(err, os.ErrNotExist) || buf.Len() != 0 {
+		t.Errorf("without a temporary folder: %v, %d bytes written", err, buf.Len())
+	}
+}
+
+// TestWriteExport_FailsEarly makes the sheet writers fail (no temporary
+// folder) on a session of 1,500 candidates: the export stops with the
+// error, writes nothing and leaves nothing behind.
+func TestWriteExport_FailsEarly(t *testing.T) {
+	storage.FastSecrets(t)
+	db := storage.MustOpen(t)
+	ref := storage.MustReferentiel(t)
+	ctx := context.Background()
+	s, err := demo.FillBulkSession(ctx, expAdmin, storage.NewCandidateService(db, ref), db, ref, demo.BulkOptions{Candidates: 1500})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	t.Setenv("TMPDIR", filepath.Join(dir, "missing"))
+	old := spoolMemory
+	spoolMemory = 64
+	defer func() { spoolMemory = old }()
+	var buf bytes.Buffer
+	var last int
+	err = WriteExport(ctx, &buf, storage.NewExportService(db, ref), expAdmin, storage.ExportSelection{SessionIDs: []int64{s.ID}},
+		func(done, _ int) { last = done })
+	if err == nil || !errors.Is(err, os.ErrNotExist) || buf.Len() != 0 {
+		t.Errorf("export: %v, %d bytes written", err, buf.Len())
+	}
+	t.Logf("stopped after %d candidates: %v", last, err)
+}
+
 func TestExcelSerial(t *testing.T) {
 	for _, d := range []exam.Date{exam.NewDate(1900, 1, 1), exam.NewDate(1900, 2, 28), exam.NewDate(1900, 3, 1),
 		exam.NewDate(1970, 1, 1), exam.NewDate(2026, 6, 15), exam.NewDate(9999, 12, 31)} {
@@ -677,45 +745,5 @@ func TestExcelSerial(t *testing.T) {
 	}
 	if excelSerial(exam.NewDate(1900, 1, 1)) != 1 || excelSerial(exam.NewDate(1900, 3, 1)) != 61 {
 		t.Error("serials of 1900")
-	}
-}
-
-// BenchmarkExport writes the workbook of a signed session of
-// AMIS_BENCH_CANDIDATES candidates (default 10,000) to io.Discard.
-func BenchmarkExport(b *testing.B) {
-	n := 10000
-	if v := os.Getenv("AMIS_BENCH_CANDIDATES"); v != "" {
-		var err error
-		if n, err = strconv.Atoi(v); err != nil || n < 1 {
-			b.Fatalf("AMIS_BENCH_CANDIDATES=%q", v)
-		}
-	}
-	db := storage.MustOpen(b)
-	ref := storage.MustReferentiel(b)
-	ctx := context.Background()
-	s, err := demo.FillBulkSession(ctx, expAdmin, storage.NewCandidateService(db, ref), db, ref, demo.BulkOptions{Candidates: n})
-	if err != nil {
-		b.Fatal(err)
-	}
-	svc := storage.NewExportService(db, ref)
-	for _, csv := range []bool{false, true} {
-		name := "xlsx"
-		if csv {
-			name = "csv"
-		}
-		b.Run(name, func(b *testing.B) {
-			for b.Loop() {
-				var err error
-				if csv {
-					err = WriteExportCSV(ctx, io.Discard, svc, expAdmin, storage.ExportSelection{SessionIDs: []int64{s.ID}}, nil)
-				} else {
-					err = WriteExport(ctx, io.Discard, svc, expAdmin, storage.ExportSelection{SessionIDs: []int64{s.ID}}, nil)
-				}
-				if err != nil {
-					b.Fatal(err)
-				}
-			}
-			b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "candidates/s")
-		})
 	}
 }
