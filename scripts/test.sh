@@ -26,7 +26,7 @@ echo "== fuzzing, ${FUZZTIME:=10s} per target (go test -fuzz takes one target at
 # a test case of every go test. -fuzzminimizetime: a short run must not spend
 # its time shrinking one new input (60 s by default).
 for target in ./exam:FuzzLoadReferentiel ./storage:FuzzOpen ./storage/xlsx:FuzzDecodeCandidatesCSV \
-  ./storage/xlsx:FuzzDecodeCandidatesXLSX ./storage/xlsx:FuzzDecodeCandidatesSheetXML; do
+  ./storage/xlsx:FuzzDecodeCandidatesXLSX ./storage/xlsx:FuzzDecodeCandidatesSheetXML ./storage/gift:FuzzParseGIFT; do
   pkg=${target%%:*} name=${target#*:}
   found() { { find "$pkg/testdata/fuzz/$name" -type f 2>/dev/null || true; } | wc -l; }
   before=$(found)

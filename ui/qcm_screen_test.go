@@ -11,7 +11,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
-	"fyne.io/fyne/v2/widget"
 
 	"github.com/amisjury/amis/exam"
 	"github.com/amisjury/amis/storage"
@@ -229,15 +228,4 @@ func TestQCMScreen_ImportBankReport(t *testing.T) {
 	if !strings.HasPrefix(s.bankInfo.Text, "29 questions") {
 		t.Errorf("bank info %q", s.bankInfo.Text)
 	}
-}
-
-// labelsOf returns the texts of the labels of a widget tree, for tests.
-func labelsOf(o fyne.CanvasObject) []string {
-	var out []string
-	for _, x := range test.LaidOutObjects(o) {
-		if l, ok := x.(*widget.Label); ok && l.Visible() {
-			out = append(out, l.Text)
-		}
-	}
-	return out
 }

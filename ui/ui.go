@@ -66,6 +66,10 @@ type Deps struct {
 	Documents Documents
 	// Export writes the certifier export (nil hides the menu item).
 	Export ExportFunc
+	// QCM runs the question bank, questionnaires and the candidate mode;
+	// a nil QCM.QCM hides the QCM tab. Its CheckJuryPassword is set by the
+	// window (the logged-in jury member's password).
+	QCM QCMDeps
 	// Now is the clock (nil: time.Now); tests set it.
 	Now func() time.Time
 }
@@ -154,6 +158,7 @@ type mainWindow struct {
 	sessions          *sessionsScreen // nil without Deps.Sessions
 	accounts          *accountsScreen
 	accommodations    *accommodationsScreen
+	qcm               *qcmScreen // nil without Deps.QCM.QCM
 	status            *widget.Label
 	workspace         fyne.CanvasObject // the tabs and the status bar
 
@@ -298,6 +303,21 @@ func (m *mainWindow) enter(acc *exam.Account) {
 		}
 		m.sessionsTab = container.NewTabItemWithIcon(lang.L("tab.sessions"), theme.CalendarIcon(), sessionsContent)
 		items = append(items, m.candidatesTab, m.sessionsTab)
+		if m.deps.QCM.QCM != nil {
+			qd := m.deps.QCM
+			login := acc.Login
+			qd.CheckJuryPassword = func(ctx context.Context, _ exam.Actor, pw string) error {
+				// The jury member who opened the candidate mode closes it.
+				got, err := m.deps.Accounts.Login(ctx, login, pw)
+				if err != nil {
+					return err
+				}
+				return got.Actor().Require(exam.PermRunSessions)
+			}
+			actor := u.Actor
+			m.qcm = newQCMScreen(m.win, qd, func() exam.Actor { return actor }, m.tasks)
+			items = append(items, container.NewTabItemWithIcon(lang.L("tab.qcm"), theme.ListIcon(), m.qcm.content))
+		}
 		if u.Actor.Can(exam.PermManageUsers) {
 			m.accounts = newAccountsScreen(m.win, u, m.tasks)
 			m.accountsTab = container.NewTabItemWithIcon(lang.L("tab.accounts"), theme.SettingsIcon(), m.accounts.content)
@@ -326,6 +346,10 @@ func (m *mainWindow) closeScreens() {
 	}
 	if m.accommodations != nil {
 		m.accommodations.close()
+	}
+	if m.qcm != nil {
+		m.qcm.close()
+		m.qcm = nil
 	}
 	m.tabs, m.workspace, m.status = nil, nil, nil
 	m.candidatesTab, m.sessionsTab, m.accountsTab, m.accommodationsTab = nil, nil, nil, nil

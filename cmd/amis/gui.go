@@ -51,7 +51,10 @@ func runGUI(ctx context.Context, g *globals, withDemo bool) error {
 	// No user is bound here: the window logs someone in and hands the
 	// closures below the actor of whoever is logged in.
 	loadDemo := func(ctx context.Context, a exam.Actor) error {
-		_, err := demo.Fill(ctx, a, e.candidates, e.ref, demo.Options{Accounts: e.accounts, Accommodations: e.accommodations})
+		if _, err := demo.Fill(ctx, a, e.candidates, e.ref, demo.Options{Accounts: e.accounts, Accommodations: e.accommodations}); err != nil {
+			return err
+		}
+		_, err := demo.FillQCM(ctx, a, e.qcmService(), e.candidates, e.ref, demo.QCMOptions{})
 		return err
 	}
 	if withDemo {
@@ -65,6 +68,7 @@ func runGUI(ctx context.Context, g *globals, withDemo bool) error {
 			}
 		}
 	}
+	qs := e.qcmService()
 	w := ui.NewMainWindow(a, ui.Deps{
 		Candidates:     e.candidates,
 		Referentiel:    e.ref,
@@ -89,6 +93,16 @@ func runGUI(ctx context.Context, g *globals, withDemo bool) error {
 			return writeAtomically(path, func(w io.Writer) error {
 				return xlsx.WriteExport(ctx, w, svc, a, sel, progress)
 			})
+		},
+		QCM: ui.QCMDeps{
+			QCM: qs, Candidates: e.candidates, Accommodations: e.accommodations, Referentiel: e.ref,
+			ImportBank: func(ctx context.Context, a exam.Actor, path string) (*exam.ImportReport, error) {
+				return xlsx.ImportQuestionFile(ctx, a, qs, e.ref, path)
+			},
+			ExportBank: xlsx.WriteQuestions,
+			ExportResults: func(w io.Writer, rs []exam.AttemptResult, names map[int64]string) error {
+				return xlsx.WriteQCMResults(w, rs, names, e.ref)
+			},
 		},
 	})
 	w.ShowAndRun()

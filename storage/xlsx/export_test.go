@@ -32,8 +32,9 @@ var (
 // whose texts look like formulas: reference "-Nord", place "+33 Lyon;
 // salle "B"", centre "@home", candidate numbers "=1+1" and "0042", a
 // training centre =HYPERLINK(…), a jury member's organisation =cmd|…, and,
-// written straight into the file, a birth city starting with a tab and a
-// birth country starting with a carriage return.
+// written straight into the file, a birth city starting with a tab, a
+// birth country starting with a carriage return and a usage name of XML
+// markup, an emoji and what Excel would read as an escape.
 type expFixture struct {
 	ctx                  context.Context
 	db                   *storage.DB
@@ -47,6 +48,7 @@ type expFixture struct {
 	hyperlink, ddeOrg    string
 	tabCity, crCountry   string
 	numberEq, numberZero string
+	markup               string // XML markup, an emoji, an Excel escape
 }
 
 func newExpFixture(t testing.TB) *expFixture {
@@ -58,7 +60,8 @@ func newExpFixture(t testing.TB) *expFixture {
 		sessions: storage.NewSessionService(db, ref), evals: storage.NewEvaluationService(db, ref),
 		delib:     storage.NewDeliberationService(db, ref),
 		hyperlink: `=HYPERLINK("http://example.com/x","clic")`, ddeOrg: `=cmd|' /C calc'!A0`,
-		tabCity: "\tTabulé-sur-Mer", crCountry: "\rRoyaume-Uni", numberEq: "=1+1", numberZero: "0042"}
+		tabCity: "\tTabulé-sur-Mer", crCountry: "\rRoyaume-Uni", numberEq: "=1+1", numberZero: "0042",
+		markup: `<b>Ñúñez & "fils"</b> ]]> 😀 _x0041_ `}
 	cands := storage.NewCandidateService(db, ref)
 	today := exam.NewDate(2026, 3, 16)
 	if _, err := demo.Fill(f.ctx, expAdmin, cands, ref, demo.Options{Candidates: demo.DefaultCandidates, Seed: 2026, Today: today}); err != nil {
@@ -171,7 +174,8 @@ func newExpFixture(t testing.TB) *expFixture {
 		t.Fatal(err)
 	}
 	defer conn.Close()
-	if _, err := conn.Exec("UPDATE candidates SET birth_city = ?, birth_country = ? WHERE number = ?", f.tabCity, f.crCountry, f.numberZero); err != nil {
+	if _, err := conn.Exec("UPDATE candidates SET birth_city = ?, birth_country = ?, usage_name = ? WHERE number = ?",
+		f.tabCity, f.crCountry, f.markup, f.numberZero); err != nil {
 		t.Fatal(err)
 	}
 	return f
@@ -536,7 +540,7 @@ func TestWriteExport(t *testing.T) {
 
 	// The values that look like formulas are there, exactly, as text.
 	for cell, v := range map[string]string{"A2": "-Nord", "D2": `+33 Lyon; salle "B"`, "E2": "@home", "F2": f.numberEq,
-		"O2": f.hyperlink, "F3": f.numberZero, "L3": f.tabCity, "M3": f.crCountry, "F4": "@SUM(A1)", "O4": "-Nord Formation",
+		"O2": f.hyperlink, "F3": f.numberZero, "L3": f.tabCity, "M3": f.crCountry, "H3": f.markup, "F4": "@SUM(A1)", "O4": "-Nord Formation",
 		"G2": "D'ALMEIDA-LEFÈVRE", "H2": "N'DIAYE", "I2": "Zoë Ève-Marie", "K3": "01/01/1900"} {
 		if got, _ := x.GetCellValue(ResultsSheet, cell); got != v {
 			t.Errorf("Résultats!%s = %q, want %q", cell, got, v)
@@ -733,6 +737,51 @@ func TestWriteExport_FailsEarly(t *testing.T) {
 		t.Errorf("export: %v, %d bytes written", err, buf.Len())
 	}
 	t.Logf("stopped after %d candidates: %v", last, err)
+}
+
+// TestExportEncoder_MissingNumber writes the Compétences rows of a
+// candidate without a number (the rows of the others encode the candidate's
+// cells once, this one cannot) from rows made in memory.
+func TestExportEncoder_MissingNumber(t *testing.T) {
+	head, rows := syntheticExport(storage.MustReferentiel(t), 3)
+	rows[1].Candidate.Number = ""
+	var buf bytes.Buffer
+	enc := NewExportEncoder(&buf)
+	if err := enc.Begin(head); err != nil {
+		t.Fatal(err)
+	}
+	for i := range rows {
+		if err := enc.Row(&rows[i]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := enc.Close(); err != nil {
+		t.Fatal(err)
+	}
+	x, err := excelize.OpenReader(bytes.NewReader(buf.Bytes()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.Close()
+	got, err := x.GetRows(CompetencesSheet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want [][]string
+	for _, r := range rows {
+		for _, cv := range r.Competences {
+			want = append(want, []string{r.Session.Name(), r.Candidate.Number, r.Candidate.BirthName, r.Candidate.FirstNames,
+				cv.Block.Code, strconv.Itoa(cv.Competence), verdictLabel(cv.Verdict)})
+		}
+	}
+	if len(got) != len(want)+1 || len(rows[1].Competences) == 0 {
+		t.Fatalf("%d rows, want %d", len(got), len(want)+1)
+	}
+	for i, w := range want {
+		if !slices.Equal(got[i+1], w) {
+			t.Errorf("row %d = %q, want %q", i+2, got[i+1], w)
+		}
+	}
 }
 
 func TestExcelSerial(t *testing.T) {

@@ -22,9 +22,10 @@ import (
 // written"). excelize's StreamWriter costs about 0.7 µs a cell; this writer
 // appends each row's XML to a byte buffer and deflates it at once, about
 // ten times as fast, and only knows what the export needs: inline strings,
-// integers and dates, four cell styles, a frozen header, an autofilter,
-// column widths, a merged banner, landscape printing with the header rows
-// repeated and a page header.
+// shared strings (a vocabulary fixed before the first row), integers and
+// dates, four cell styles, a frozen header, an autofilter, column widths, a
+// merged banner, landscape printing with the header rows repeated and a
+// page header.
 //
 // Each worksheet part (sheetPart) is deflated as it is written into a spool
 // of its own (memory, then a temporary file), so that the big sheets can be
@@ -230,8 +231,10 @@ func appendSharedTail(b []byte, i int) []byte {
 // cells appends n cells written beforehand (by appendCells), none empty,
 // as the next ones: what repeats from row to row is encoded once.
 func (p *sheetPart) cells(xml []byte, n int) {
-	if p.col != p.last {
-		panic("sheetPart.cells after an empty cell")
+	if p.col != p.last { // after an empty cell: the first one needs its reference
+		p.cell(0)
+		p.col--
+		xml = xml[len("<c"):]
 	}
 	p.buf = append(p.buf, xml...)
 	p.col += n

@@ -319,3 +319,51 @@ func TestSpool(t *testing.T) {
 		t.Errorf("write without a temporary folder: %v", err)
 	}
 }
+
+// TestSheetPart_Cells writes cells encoded beforehand, also after an empty
+// cell, where the first of them needs its reference.
+func TestSheetPart_Cells(t *testing.T) {
+	sst := &sharedStrings{}
+	shared := sst.add("Partagé")
+	pre, ok := appendCells(nil, []string{"", "B <&>"}, []int{shared, -1})
+	if !ok {
+		t.Fatal("appendCells refused non-empty texts")
+	}
+	if _, ok := appendCells(nil, []string{"x", ""}, []int{-1, -1}); ok {
+		t.Error("appendCells took an empty text")
+	}
+	p, err := newSheetPart("Cellules", &sheetSpec{headers: []string{"A", "B", "C", "D"}, title: "Cellules"}, sst, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.startRow("")
+	p.cells(pre, 2)
+	p.int(3)
+	p.startRow("")
+	p.text("")
+	p.cells(pre, 2)
+	p.int(4)
+	p.startRow("")
+	p.text("a")
+	p.skip()
+	p.cells(pre, 2)
+	data := writeTestBook(t, sst, p)
+	x, err := excelize.OpenReader(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.Close()
+	rows, err := x.GetRows("Cellules")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := [][]string{{"A", "B", "C", "D"}, {"Partagé", "B <&>", "3"}, {"", "Partagé", "B <&>", "4"}, {"a", "", "Partagé", "B <&>"}}
+	if len(rows) != len(want) {
+		t.Fatalf("rows %q", rows)
+	}
+	for i := range want {
+		if !slices.Equal(rows[i], want[i]) {
+			t.Errorf("row %d = %q, want %q", i+1, rows[i], want[i])
+		}
+	}
+}
