@@ -84,8 +84,9 @@ type ExportHead struct {
 }
 
 // ExportRow is one candidate registered in one session of an export. The
-// service reuses the row and its slices: a sink keeps nothing of it after
-// Row returns.
+// service reuses the row and its slices: a sink keeps none of them after Row
+// returns. The strings it holds are ordinary immutable Go strings, which a
+// sink may keep (the xlsx encoder does, until its writers are done).
 type ExportRow struct {
 	Session *ExportSession
 	// Candidate is the identity as the civil status has it (number, names,
@@ -396,14 +397,16 @@ var packedColumns = []string{"sc.blocks", "sc.allowance", "sc.employer", "coales
 var packed = func() string {
 	parts := make([]string, len(packedColumns))
 	for i, c := range packedColumns {
-		parts[i] = "octet_length(" + c + ") || ':' || " + c
+		parts[i] = "octet_length(" + c + "), ':', " + c
 	}
-	return strings.Join(parts, " || ")
+	// concat (SQLite 3.44) builds the string once; a chain of || copies
+	// the growing string at every step (0.4 s of 1.4 s on 100,000 rows).
+	return "concat(" + strings.Join(parts, ", ") + ")"
 }()
 
 // Queries with and without the grids.
 var (
-	exportRowsGrids = fmt.Sprintf(exportRows, packed, `coalesce((SELECT group_concat(g.block || char(31) || g.member_id || char(31) || g.assessments, char(30))
+	exportRowsGrids = fmt.Sprintf(exportRows, packed, `coalesce((SELECT group_concat(concat(g.block, char(31), g.member_id, char(31), g.assessments), char(30))
 		FROM grids g WHERE g.session_id = ?1 AND g.candidate_id = sc.candidate_id), '')`)
 	exportRowsNoGrids = fmt.Sprintf(exportRows, packed, "''")
 )
