@@ -7,8 +7,9 @@ export LANG=${LANG:-fr_FR.UTF-8}
 out=${SMOKE_DIR:-$(mktemp -d)}
 mkdir -p "$out"
 bin="$out/amis"
+# -trimpath as scripts/package.sh builds: its Linux build then only links.
 db="$out/smoke.db"
-go build -ldflags "-X main.commit=$(git rev-parse --short=12 HEAD 2>/dev/null)" -o "$bin" ./cmd/amis
+go build -trimpath -ldflags "-X main.commit=$(git rev-parse --short=12 HEAD 2>/dev/null)" -o "$bin" ./cmd/amis
 
 "$bin" version
 "$bin" demo --db "$db"

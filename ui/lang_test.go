@@ -161,7 +161,7 @@ func init() {
 		"storage/xlsx/sheet.go", "storage/xlsx/columns.go", "storage/xlsx/template.go",
 		"cmd/amis/main.go", "cmd/amis/gui.go", "cmd/amis/commands.go",
 		"exam/account.go", "exam/accommodation.go", "storage/accounts.go", "storage/accommodations.go",
-		"exam/qcm.go", "storage/qcm.go", "storage/xlsx/qcm.go", "storage/xlsx/qcm_results.go", "cmd/amis/qcm.go",
+		"exam/qcm.go", "storage/qcm.go", "storage/privacy.go", "storage/xlsx/access.go", "cmd/amis/privacy.go", "storage/xlsx/qcm.go", "storage/xlsx/qcm_results.go", "cmd/amis/qcm.go",
 	} {
 		shownToday["../"+f] = true
 	}

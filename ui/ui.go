@@ -66,6 +66,9 @@ type Deps struct {
 	Documents Documents
 	// Export writes the certifier export (nil hides the menu item).
 	Export ExportFunc
+	// Privacy runs the retention purge and the right-of-access export
+	// (administrators); nil hides the menu items.
+	Privacy PrivacyService
 	// QCM runs the question bank, questionnaires and the candidate mode;
 	// a nil QCM.QCM hides the QCM tab. Its CheckJuryPassword is set by the
 	// window (the logged-in jury member's password).
@@ -457,6 +460,16 @@ func (m *mainWindow) makeMenu() *fyne.MainMenu {
 		exportItem := fyne.NewMenuItem(lang.L("menu.file.export"), m.onExport)
 		exportItem.Disabled = m.deps.Export == nil || m.deps.Sessions == nil
 		fileItems = append(fileItems, fyne.NewMenuItemSeparator(), exportItem)
+		if m.deps.Privacy != nil {
+			privacy := m.deps.Privacy
+			fileItems = append(fileItems,
+				fyne.NewMenuItem(lang.L("menu.privacy.access"), func() {
+					showAccessExportDialog(m.win, privacy, m.user.Actor, nil)
+				}),
+				fyne.NewMenuItem(lang.L("menu.privacy.purge"), func() {
+					showPurgeDialog(m.win, privacy, m.user.Actor)
+				}))
+		}
 	}
 	if len(fileItems) > 0 {
 		fileItems = append(fileItems, fyne.NewMenuItemSeparator())

@@ -75,7 +75,8 @@ func runGUI(ctx context.Context, g *globals, withDemo bool) error {
 		Accounts:       e.accounts,
 		Accommodations: e.accommodations,
 		DBPath:         e.db.Path(),
-		Version:        versionString(),
+		Version:        strings.TrimPrefix(versionString(), "AMIS Jury "),
+		Privacy:        newPrivacyBinding(e),
 		Import: func(ctx context.Context, a exam.Actor, path string, progress exam.ImportProgress) (*exam.ImportReport, error) {
 			return xlsx.ImportFile(ctx, a, e.candidates, e.ref, path, progress)
 		},
