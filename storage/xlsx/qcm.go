@@ -510,64 +510,11 @@ func writeQuestions(f *excelize.File, qs []exam.Question) error {
 
 // writeQuestionInstructions writes the "Mode d'emploi" sheet.
 func writeQuestionInstructions(f *excelize.File, cols []qcmColumn) error {
-	s := QuestionInstructionsSheet
-	if _, err := f.NewSheet(s); err != nil {
-		return err
-	}
-	title, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true, Size: 14}})
-	if err != nil {
-		return err
-	}
-	wrap, err := f.NewStyle(&excelize.Style{Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"}})
-	if err != nil {
-		return err
-	}
-	head, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}, Border: []excelize.Border{{Type: "bottom", Color: "808080", Style: 1}},
-		Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{colourHeader}}})
-	if err != nil {
-		return err
-	}
-	for i, width := range []float64{22, 12, 30, 30, 70, 36} {
-		col := columnLetter(i)
-		if err := f.SetColWidth(s, col, col, width); err != nil {
-			return err
-		}
-	}
-	if err := f.SetCellStr(s, "A1", "Banque de questions QCM : mode d'emploi"); err != nil {
-		return err
-	}
-	if err := f.SetCellStyle(s, "A1", "A1", title); err != nil {
-		return err
-	}
-	row := 3
-	for _, p := range questionInstructions {
-		cell := fmt.Sprintf("A%d", row)
-		if err := f.SetCellStr(s, cell, p); err != nil {
-			return err
-		}
-		if err := f.MergeCell(s, cell, fmt.Sprintf("F%d", row)); err != nil {
-			return err
-		}
-		if err := f.SetCellStyle(s, cell, cell, wrap); err != nil {
-			return err
-		}
-		if err := f.SetRowHeight(s, row, 15*float64(1+len(p)/170)); err != nil {
-			return err
-		}
-		row++
-	}
-	row++
-	if err := f.SetSheetRow(s, fmt.Sprintf("A%d", row), &[]string{"Colonne", "Obligatoire", "Format", "Exemple", "Explications", "Autres en-têtes acceptés"}); err != nil {
-		return err
-	}
-	if err := f.SetCellStyle(s, fmt.Sprintf("A%d", row), fmt.Sprintf("F%d", row), head); err != nil {
-		return err
-	}
+	var lines [][]string
 	for _, c := range cols {
 		if c.choice > 2 {
 			continue // choices C… J: as A and B
 		}
-		row++
 		req := "non"
 		switch {
 		case c.Required:
@@ -579,15 +526,10 @@ func writeQuestionInstructions(f *excelize.File, cols []qcmColumn) error {
 		if c.Field == choiceTextField(1) {
 			help = "Jusqu'à 10 choix : colonnes Choix A à Choix J, chacune suivie de sa colonne Commentaire."
 		}
-		line := []string{c.Header, req, c.Format, c.Example, help, strings.Join(c.Aliases, ", ")}
-		if err := f.SetSheetRow(s, fmt.Sprintf("A%d", row), &line); err != nil {
-			return err
-		}
-		if err := f.SetCellStyle(s, fmt.Sprintf("A%d", row), fmt.Sprintf("F%d", row), wrap); err != nil {
-			return err
-		}
+		lines = append(lines, []string{c.Header, req, c.Format, c.Example, help, strings.Join(c.Aliases, ", ")})
 	}
-	return nil
+	return writeInstructionsSheet(f, QuestionInstructionsSheet, "Banque de questions QCM : mode d'emploi",
+		[]float64{22, 12, 30, 30, 70, 36}, questionInstructions, lines)
 }
 
 // ImportQuestionFile imports the questions of a GIFT (.gift, .txt) or

@@ -172,7 +172,23 @@ func columnWidth(c Column) float64 {
 // one line per column with whether it is required, its format, an example,
 // explanations and the other headers accepted.
 func writeInstructions(f *excelize.File, cols []Column) error {
-	s := InstructionsSheet
+	lines := make([][]string, 0, len(cols))
+	for _, c := range cols {
+		req := "non"
+		if c.Required {
+			req = "oui"
+		}
+		lines = append(lines, []string{c.Header, req, c.format, c.example, c.help, strings.Join(c.Aliases, ", ")})
+	}
+	return writeInstructionsSheet(f, InstructionsSheet, "Import des candidats : mode d'emploi",
+		[]float64{24, 12, 24, 26, 70, 40}, instructions, lines)
+}
+
+// writeInstructionsSheet writes a "Mode d'emploi" sheet of an import
+// template: the title, the paragraphs (merged over six columns), then the
+// table of the columns, one line each: header, required, format, example,
+// explanations, other headers accepted.
+func writeInstructionsSheet(f *excelize.File, s, heading string, widths []float64, paragraphs []string, lines [][]string) error {
 	if _, err := f.NewSheet(s); err != nil {
 		return err
 	}
@@ -189,20 +205,20 @@ func writeInstructions(f *excelize.File, cols []Column) error {
 	if err != nil {
 		return err
 	}
-	for i, width := range []float64{24, 12, 24, 26, 70, 40} {
+	for i, width := range widths {
 		col := columnLetter(i)
 		if err := f.SetColWidth(s, col, col, width); err != nil {
 			return err
 		}
 	}
-	if err := f.SetCellStr(s, "A1", "Import des candidats : mode d'emploi"); err != nil {
+	if err := f.SetCellStr(s, "A1", heading); err != nil {
 		return err
 	}
 	if err := f.SetCellStyle(s, "A1", "A1", title); err != nil {
 		return err
 	}
 	row := 3
-	for _, p := range instructions {
+	for _, p := range paragraphs {
 		cell := fmt.Sprintf("A%d", row)
 		if err := f.SetCellStr(s, cell, p); err != nil {
 			return err
@@ -225,13 +241,8 @@ func writeInstructions(f *excelize.File, cols []Column) error {
 	if err := f.SetCellStyle(s, fmt.Sprintf("A%d", row), fmt.Sprintf("F%d", row), head); err != nil {
 		return err
 	}
-	for _, c := range cols {
+	for _, line := range lines {
 		row++
-		req := "non"
-		if c.Required {
-			req = "oui"
-		}
-		line := []string{c.Header, req, c.format, c.example, c.help, strings.Join(c.Aliases, ", ")}
 		if err := f.SetSheetRow(s, fmt.Sprintf("A%d", row), &line); err != nil {
 			return err
 		}
