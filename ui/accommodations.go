@@ -1003,19 +1003,10 @@ var rowFieldRe = regexp.MustCompile(`^time\.(breaks|overrides)\[(\d+)\]\.(.+)$`)
 // showErrors shows each error under its field (a break's or override's in
 // its row) and a summary line.
 func (s *accommodationsScreen) showErrors(fes []exam.FieldError) {
-	msgs := map[*widget.Label][]string{}
-	var order []*widget.Label
-	var other []string
-	put := func(l *widget.Label, msg string) {
-		if _, ok := msgs[l]; !ok {
-			order = append(order, l)
-		}
-		msgs[l] = append(msgs[l], msg)
-	}
+	var p errorPlacement
 	for _, fe := range fes {
-		msg := sentence(FieldMessage(fe))
 		if l := s.errs[fe.Field]; l != nil {
-			put(l, msg)
+			p.put(l, sentence(FieldMessage(fe)))
 			continue
 		}
 		if m := rowFieldRe.FindStringSubmatch(fe.Field); m != nil {
@@ -1023,23 +1014,16 @@ func (s *accommodationsScreen) showErrors(fes []exam.FieldError) {
 			named := lang.L("err.field.named", map[string]any{"Field": rowFieldLabel(m[3]), "Message": FieldMessage(fe)})
 			switch {
 			case m[1] == exam.FieldBreaks && i < len(s.breakRows):
-				put(s.breakRows[i].err, named)
+				p.put(s.breakRows[i].err, named)
 				continue
 			case m[1] == exam.FieldOverrides && i < len(s.overrideRows):
-				put(s.overrideRows[i].err, named)
+				p.put(s.overrideRows[i].err, named)
 				continue
 			}
 		}
-		other = append(other, lang.L("err.field", map[string]any{"Field": accommodationFieldLabel(fe.Field), "Message": FieldMessage(fe)}))
+		p.elsewhere(lang.L("err.field", map[string]any{"Field": accommodationFieldLabel(fe.Field), "Message": FieldMessage(fe)}))
 	}
-	for _, l := range order {
-		setLabel(l, strings.Join(msgs[l], lang.L("list.separator")), widget.DangerImportance)
-	}
-	status := plural(len(order)+len(other), "candidate.errors.one", "candidate.errors.other", nil)
-	if len(other) > 0 {
-		status += " " + strings.Join(other, lang.L("list.separator"))
-	}
-	setLabel(s.status, status, widget.DangerImportance)
+	setLabel(s.status, p.show(), widget.DangerImportance)
 	s.scroll.Refresh()
 }
 

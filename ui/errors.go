@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/widget"
 
 	"github.com/amisjury/amis/exam"
 )
@@ -121,4 +122,40 @@ func keyText(err error) string {
 		return lang.X(e.Key, e.Message, e.Data)
 	}
 	return ErrorMessage(err)
+}
+
+// errorPlacement gathers the messages of a refused form: those shown under
+// a label (a field, or a row of a list), in the order the labels first come,
+// and those with no place of their own, for the status line.
+type errorPlacement struct {
+	msgs  map[*widget.Label][]string
+	order []*widget.Label
+	other []string
+}
+
+// put adds msg under l.
+func (p *errorPlacement) put(l *widget.Label, msg string) {
+	if p.msgs == nil {
+		p.msgs = map[*widget.Label][]string{}
+	}
+	if _, ok := p.msgs[l]; !ok {
+		p.order = append(p.order, l)
+	}
+	p.msgs[l] = append(p.msgs[l], msg)
+}
+
+// elsewhere adds msg, which has no label of its own, to the status line.
+func (p *errorPlacement) elsewhere(msg string) { p.other = append(p.other, msg) }
+
+// show writes the messages under their labels and returns the status line:
+// how many errors, then those with no place of their own.
+func (p *errorPlacement) show() string {
+	for _, l := range p.order {
+		setLabel(l, strings.Join(p.msgs[l], lang.L("list.separator")), widget.DangerImportance)
+	}
+	status := plural(len(p.order)+len(p.other), "candidate.errors.one", "candidate.errors.other", nil)
+	if len(p.other) > 0 {
+		status += " " + strings.Join(p.other, lang.L("list.separator"))
+	}
+	return status
 }

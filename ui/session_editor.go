@@ -668,19 +668,11 @@ func (e *sessionEditor) clearErrors() {
 // showFieldErrors shows each error where it belongs: under its field, in
 // the candidate's or member's row, or in the status line.
 func (e *sessionEditor) showFieldErrors(fes []exam.FieldError) {
-	msgs := map[*widget.Label][]string{}
-	var order []*widget.Label
-	var other []string
-	put := func(l *widget.Label, msg string) {
-		if _, ok := msgs[l]; !ok {
-			order = append(order, l)
-		}
-		msgs[l] = append(msgs[l], msg)
-	}
+	var p errorPlacement
 	for _, fe := range fes {
 		msg := sentence(FieldMessage(fe))
 		if l := e.fieldErrors[fe.Field]; l != nil {
-			put(l, msg)
+			p.put(l, msg)
 			continue
 		}
 		if m := sessionFieldRe.FindStringSubmatch(fe.Field); m != nil {
@@ -690,24 +682,16 @@ func (e *sessionEditor) showFieldErrors(fes []exam.FieldError) {
 			}
 			switch {
 			case m[1] == "candidates" && i < len(e.candRows):
-				put(e.candRows[i].err, msg)
+				p.put(e.candRows[i].err, msg)
 				continue
 			case m[1] == "jury" && i < len(e.memberRows):
-				put(e.memberRows[i].err, msg)
+				p.put(e.memberRows[i].err, msg)
 				continue
 			}
 		}
-		other = append(other, lang.L("err.field", map[string]any{"Field": fieldLabel(fe.Field), "Message": FieldMessage(fe)}))
+		p.elsewhere(lang.L("err.field", map[string]any{"Field": fieldLabel(fe.Field), "Message": FieldMessage(fe)}))
 	}
-	for _, l := range order {
-		l.SetText(strings.Join(msgs[l], lang.L("list.separator")))
-		l.Show()
-	}
-	status := plural(len(order)+len(other), "candidate.errors.one", "candidate.errors.other", nil)
-	if len(other) > 0 {
-		status += " " + strings.Join(other, lang.L("list.separator"))
-	}
-	setLabel(e.status, status, widget.DangerImportance)
+	setLabel(e.status, p.show(), widget.DangerImportance)
 	e.scroll.Refresh()
 }
 
