@@ -73,23 +73,10 @@ func (d *deliberationScreen) load() {
 	d.loadSeq++
 	seq := d.loadSeq
 	ev, delib, actor, sid := d.v.deps.Evaluations, d.v.deps.Deliberation, d.v.deps.Actor, s.ID
-	ids := make([]int64, len(s.Candidates))
-	for i := range s.Candidates {
-		ids[i] = s.Candidates[i].Candidate.ID
-	}
+	ids := sessionCandidateIDs(s)
 	d.v.tasks.run(func() func() {
 		ctx := context.Background()
-		decisions := map[int64][]exam.BlockDecision{}
-		var err error
-		for _, id := range ids {
-			if decisions[id], err = ev.Decisions(ctx, actor, sid, id); err != nil {
-				break
-			}
-		}
-		var results []exam.CandidateResult
-		if err == nil {
-			results, err = delib.Results(ctx, actor, sid)
-		}
+		decisions, results, err := readDecisions(ctx, ev, delib, actor, sid, ids)
 		return func() {
 			if seq != d.loadSeq {
 				return
@@ -224,4 +211,32 @@ func (d *deliberationScreen) onConfirm(r *resultRow) {
 			d.v.changed(d)
 		}
 	})
+}
+
+// sessionCandidateIDs lists the IDs of the session's candidates in order.
+func sessionCandidateIDs(s *exam.Session) []int64 {
+	ids := make([]int64, len(s.Candidates))
+	for i := range s.Candidates {
+		ids[i] = s.Candidates[i].Candidate.ID
+	}
+	return ids
+}
+
+// readDecisions reads, off the UI goroutine, the block decisions of each
+// candidate ids of session sid and the session's confirmed results: what the
+// deliberation and the PV screens show.
+func readDecisions(ctx context.Context, ev exam.EvaluationService, delib exam.DeliberationService, actor exam.Actor, sid int64, ids []int64) (map[int64][]exam.BlockDecision, []exam.CandidateResult, error) {
+	decisions := make(map[int64][]exam.BlockDecision, len(ids))
+	for _, id := range ids {
+		d, err := ev.Decisions(ctx, actor, sid, id)
+		if err != nil {
+			return nil, nil, err
+		}
+		decisions[id] = d
+	}
+	results, err := delib.Results(ctx, actor, sid)
+	if err != nil {
+		return nil, nil, err
+	}
+	return decisions, results, nil
 }

@@ -104,25 +104,12 @@ func (m *minutesScreen) load() {
 	m.loadSeq++
 	seq := m.loadSeq
 	ev, delib, actor, sid := m.v.deps.Evaluations, m.v.deps.Deliberation, m.v.deps.Actor, s.ID
-	ids := make([]int64, len(s.Candidates))
-	for i := range s.Candidates {
-		ids[i] = s.Candidates[i].Candidate.ID
-	}
+	ids := sessionCandidateIDs(s)
 	m.v.tasks.run(func() func() {
 		ctx := context.Background()
-		decisions := map[int64][]exam.BlockDecision{}
-		var err error
-		for _, id := range ids {
-			if decisions[id], err = ev.Decisions(ctx, actor, sid, id); err != nil {
-				break
-			}
-		}
-		var results []exam.CandidateResult
+		decisions, results, err := readDecisions(ctx, ev, delib, actor, sid, ids)
 		var incidents []exam.Incident
 		var pv *exam.Minutes
-		if err == nil {
-			results, err = delib.Results(ctx, actor, sid)
-		}
 		if err == nil {
 			incidents, err = delib.Incidents(ctx, actor, sid)
 		}
