@@ -30,8 +30,10 @@ func (s *Session) DayPlan(ref *Referentiel, loc *time.Location) []CandidatePlan 
 		plans = append(plans, p)
 		end := start
 		if sched, err := BuildSchedule(ref, []CandidatePlan{p}, s.ScheduleOptions()); err == nil {
-			for _, sl := range sched.Slots {
-				if sl.End.After(end) {
+			for j, sl := range sched.Slots {
+				// The épreuves a spread plan puts on later days do not
+				// hold up the next candidates of this day.
+				if p.Day(j, len(sched.Slots)) == 0 && sl.End.After(end) {
 					end = sl.End
 				}
 			}

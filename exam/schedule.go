@@ -78,6 +78,21 @@ type CandidatePlan struct {
 	// Jury is the panel examining the candidate, "" for the whole jury.
 	Jury   string
 	Trials []PlannedTrial
+	// SpreadDays spreads the épreuves over that many consecutive days (the
+	// accommodation profile's SpreadDays; 0 or 1: one day): see Day.
+	SpreadDays int
+}
+
+// Day is the day (0 for the first) on which the plan's épreuve j of n takes
+// place: the épreuves are shared out in order over SpreadDays days as evenly
+// as they go, the later days never fuller than the earlier ones (4 épreuves
+// over 2 days: 2 and 2; 3 over 2: 2 and 1).
+func (p *CandidatePlan) Day(j, n int) int {
+	days := min(p.SpreadDays, n)
+	if days <= 1 || n <= 0 {
+		return 0
+	}
+	return j * days / n
 }
 
 // TrialsFor returns the épreuves of ref that concern the given blocks (RNCP
@@ -115,6 +130,9 @@ func PlanCandidate(ref *Referentiel, sc *SessionCandidate, start time.Time) Cand
 		Start:       start,
 		Allowance:   sc.Allowance,
 		Jury:        sc.Jury,
+	}
+	if sc.Accommodations != nil {
+		p.SpreadDays = sc.Accommodations.SpreadDays
 	}
 	for _, t := range TrialsFor(ref, sc.Blocks) {
 		p.Trials = append(p.Trials, PlannedTrial{Trial: t.Code})
@@ -193,7 +211,8 @@ func (s Schedule) For(candidateID int64) []Slot {
 
 // BuildSchedule computes the slots of every plan: each épreuve starts at its
 // fixed time or after the previous one and the changeover, the first at the
-// plan's Start moved by the allowance's StartOffset; its preparation, working
+// plan's Start moved by the allowance's StartOffset (and the first of each
+// later day of a spread plan at the same time of day, see CandidatePlan.Day); its preparation, working
 // time and planned breaks come from the référentiel durations and the
 // allowance (TimeAllowance.Allot). The problems found by CheckSchedule are in
 // Issues. It returns an EINVALID error for an unknown épreuve or a plan with
@@ -203,11 +222,18 @@ func BuildSchedule(ref *Referentiel, plans []CandidatePlan, opt ScheduleOptions)
 	var slots []Slot
 	for i := range plans {
 		p := &plans[i]
-		var next time.Time
+		var first, next time.Time
 		if !p.Start.IsZero() {
-			next = p.Start.Round(0).Add(p.Allowance.StartOffset)
+			first = p.Start.Round(0).Add(p.Allowance.StartOffset)
+			next = first
 		}
 		for j, pt := range p.Trials {
+			if d := p.Day(j, len(p.Trials)); j > 0 && d != p.Day(j-1, len(p.Trials)) && !first.IsZero() {
+				// A later day of a spread plan starts at the same time of
+				// day as the first (AddDate keeps the wall clock across a
+				// change of UTC offset).
+				next = first.AddDate(0, 0, d)
+			}
 			f := fmt.Sprintf("plans[%d].trials[%d]", i, j)
 			tr := ref.Trial(pt.Trial)
 			if tr == nil {
