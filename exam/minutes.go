@@ -22,6 +22,22 @@ const (
 // IncidentKinds lists the kinds in display order.
 var IncidentKinds = []IncidentKind{IncidentLate, IncidentFraud, IncidentTechnical, IncidentLeft, IncidentOther}
 
+// French is the kind as the procès-verbal and the exported documents name
+// it ("Retard", "Fraude ou tentative de fraude"…).
+func (k IncidentKind) French() string {
+	switch k {
+	case IncidentLate:
+		return "Retard"
+	case IncidentFraud:
+		return "Fraude ou tentative de fraude"
+	case IncidentTechnical:
+		return "Problème technique"
+	case IncidentLeft:
+		return "Départ avant la fin"
+	}
+	return "Autre"
+}
+
 // Incident is recorded with its time and a text; it goes on the PV.
 type Incident struct {
 	ID          int64

@@ -305,22 +305,9 @@ func (s *accommodationsScreen) onListSelected(id widget.ListItemID) {
 // confirmDiscard runs then at once when the form has no unsaved edit, or
 // after the user agreed to lose them; otherwise keep, if not nil.
 func (s *accommodationsScreen) confirmDiscard(then, keep func()) {
-	if !s.dirty {
-		then()
-		return
+	if d := confirmDiscard(s.win, &s.dirty, lang.L("acc.discard.message"), then, keep); d != nil {
+		s.dialog = d
 	}
-	d := dialog.NewConfirm(lang.L("candidate.discard.title"), lang.L("acc.discard.message"), func(ok bool) {
-		if ok {
-			s.dirty = false
-			then()
-		} else if keep != nil {
-			keep()
-		}
-	}, s.win)
-	d.SetConfirmText(lang.L("candidate.discard.confirm"))
-	d.SetDismissText(lang.L("candidate.discard.keep"))
-	s.dialog = d
-	d.Show()
 }
 
 // load reads the candidate's profile and shows it.

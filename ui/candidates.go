@@ -377,22 +377,9 @@ func (s *candidateScreen) load(id int64) {
 // confirmDiscard runs then at once when the form has no unsaved edit, or
 // after the user agreed to lose them; otherwise it runs keep, if not nil.
 func (s *candidateScreen) confirmDiscard(then, keep func()) {
-	if !s.dirty {
-		then()
-		return
+	if d := confirmDiscard(s.win, &s.dirty, lang.L("candidate.discard.message"), then, keep); d != nil {
+		s.dialog = d
 	}
-	d := dialog.NewConfirm(lang.L("candidate.discard.title"), lang.L("candidate.discard.message"), func(ok bool) {
-		if ok {
-			s.dirty = false
-			then()
-		} else if keep != nil {
-			keep()
-		}
-	}, s.win)
-	d.SetConfirmText(lang.L("candidate.discard.confirm"))
-	d.SetDismissText(lang.L("candidate.discard.keep"))
-	s.dialog = d
-	d.Show()
 }
 
 // onLoadDemo fills an empty database with the demo data.

@@ -408,3 +408,26 @@ func fillCandidateSelect(sel *widget.Select, s *exam.Session, current int64) ([]
 	}
 	return ids, 0
 }
+
+// confirmDiscard runs then at once when *dirty is false; otherwise it asks
+// (message says what would be lost) and runs then after the user agreed to
+// lose the edits, clearing *dirty, or keep, if not nil, when they keep them.
+// It returns the dialog shown, nil when none was.
+func confirmDiscard(win fyne.Window, dirty *bool, message string, then, keep func()) dialog.Dialog {
+	if !*dirty {
+		then()
+		return nil
+	}
+	d := dialog.NewConfirm(lang.L("candidate.discard.title"), message, func(ok bool) {
+		if ok {
+			*dirty = false
+			then()
+		} else if keep != nil {
+			keep()
+		}
+	}, win)
+	d.SetConfirmText(lang.L("candidate.discard.confirm"))
+	d.SetDismissText(lang.L("candidate.discard.keep"))
+	d.Show()
+	return d
+}

@@ -85,20 +85,6 @@ func verdictLabel(cv exam.CompetenceView) string {
 	return "Non évaluée"
 }
 
-func incidentLabel(k exam.IncidentKind) string {
-	switch k {
-	case exam.IncidentLate:
-		return "Retard"
-	case exam.IncidentFraud:
-		return "Fraude ou tentative de fraude"
-	case exam.IncidentTechnical:
-		return "Problème technique"
-	case exam.IncidentLeft:
-		return "Départ avant la fin"
-	}
-	return "Autre"
-}
-
 func roleLabel(r exam.JuryRole) string {
 	if r == exam.JuryPresident {
 		return "Président du jury"

@@ -404,7 +404,7 @@ func (p *minutesWriter) incidents() {
 				trial = t.Title
 			}
 		}
-		rows = append(rows, []string{dateTime(i.At), who, incidentLabel(i.Kind), trial, i.Text})
+		rows = append(rows, []string{dateTime(i.At), who, i.Kind.French(), trial, i.Text})
 	}
 	d.table(fit([]column{
 		{"Date et heure", 25, "L", ""},

@@ -335,7 +335,7 @@ func (a *accessWriter) events() error {
 	var rows [][]any
 	for _, as := range a.r.Sessions {
 		for _, i := range as.Incidents {
-			rows = append(rows, []any{sessionLabel(as.Session), "Incident", i.Trial, i.At, incidentLabel(i.Kind), i.Text, i.RecordedBy})
+			rows = append(rows, []any{sessionLabel(as.Session), "Incident", i.Trial, i.At, i.Kind.French(), i.Text, i.RecordedBy})
 		}
 		for _, e := range as.Timer {
 			text := e.Reason
@@ -469,20 +469,6 @@ func allowanceLabel(t *exam.TimeAllowance) string {
 		parts = append(parts, fmt.Sprintf("%s : +%d %% +%d min (%s)", o.Trial, o.ExtraPercent, o.ExtraMinutes, o.Reason))
 	}
 	return strings.Join(parts, " ; ")
-}
-
-func incidentLabel(k exam.IncidentKind) string {
-	switch k {
-	case exam.IncidentLate:
-		return "Retard"
-	case exam.IncidentFraud:
-		return "Fraude ou tentative"
-	case exam.IncidentTechnical:
-		return "Problème technique"
-	case exam.IncidentLeft:
-		return "Départ avant la fin"
-	}
-	return "Autre"
 }
 
 func timerLabel(k exam.TimerEventKind) string {
