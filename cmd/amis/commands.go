@@ -175,17 +175,34 @@ func runImport(ctx context.Context, g *globals, args []string, stdout, stderr io
 	if err != nil {
 		return err
 	}
-	elapsed := time.Since(start).Round(time.Millisecond)
+	data := importData(rep, time.Since(start), e.db.Path())
+	return printImportReport(stdout, rep,
+		lang.X("cli.import.ok", "{{.File}}: {{.N}} candidates imported into {{.Path}} ({{.Elapsed}}).", data),
+		lang.X("cli.import.refused", "{{.File}}: import refused, nothing was imported ({{.N}} problems):", data))
+}
+
+// importData is the data of the import messages: File, N (imported, or the
+// number of problems of a refused file), Path and Elapsed.
+func importData(rep *exam.ImportReport, elapsed time.Duration, path string) map[string]any {
+	n := rep.Imported
+	if !rep.OK() {
+		n = len(rep.Problems)
+	}
+	return map[string]any{"File": rep.File, "N": n, "Path": path, "Elapsed": elapsed.Round(time.Millisecond)}
+}
+
+// printImportReport prints an import's report: the ignored columns, then
+// ok, or refused followed by every problem (row, column, reason), in which
+// case it returns errRefused.
+func printImportReport(stdout io.Writer, rep *exam.ImportReport, ok, refused string) error {
 	if len(rep.IgnoredColumns) > 0 {
 		fmt.Fprintln(stdout, lang.X("cli.import.ignored", "Ignored columns: {{.Columns}}", map[string]any{"Columns": fmt.Sprintf("%q", rep.IgnoredColumns)}))
 	}
 	if rep.OK() {
-		fmt.Fprintln(stdout, lang.X("cli.import.ok", "{{.File}}: {{.N}} candidates imported into {{.Path}} ({{.Elapsed}}).",
-			map[string]any{"File": rep.File, "N": rep.Imported, "Path": e.db.Path(), "Elapsed": elapsed}))
+		fmt.Fprintln(stdout, ok)
 		return nil
 	}
-	fmt.Fprintln(stdout, lang.X("cli.import.refused", "{{.File}}: import refused, nothing was imported ({{.N}} problems):",
-		map[string]any{"File": rep.File, "N": len(rep.Problems)}))
+	fmt.Fprintln(stdout, refused)
 	for _, p := range rep.Problems {
 		fmt.Fprintln(stdout, "  "+ui.ProblemMessage(p))
 	}

@@ -73,21 +73,10 @@ func runQCMImport(ctx context.Context, g *globals, args []string, stdout, stderr
 	if err != nil {
 		return err
 	}
-	elapsed := time.Since(start).Round(time.Millisecond)
-	if len(rep.IgnoredColumns) > 0 {
-		fmt.Fprintln(stdout, lang.X("cli.import.ignored", "Ignored columns: {{.Columns}}", map[string]any{"Columns": fmt.Sprintf("%q", rep.IgnoredColumns)}))
-	}
-	if rep.OK() {
-		fmt.Fprintln(stdout, lang.X("cli.qcm.import_ok", "{{.File}}: {{.N}} questions imported into {{.Path}} ({{.Elapsed}}).",
-			map[string]any{"File": rep.File, "N": rep.Imported, "Path": e.db.Path(), "Elapsed": elapsed}))
-		return nil
-	}
-	fmt.Fprintln(stdout, lang.X("cli.qcm.import_refused", "{{.File}}: import refused, no question was imported ({{.N}} problems):",
-		map[string]any{"File": rep.File, "N": len(rep.Problems)}))
-	for _, p := range rep.Problems {
-		fmt.Fprintln(stdout, "  "+ui.ProblemMessage(p))
-	}
-	return errRefused
+	data := importData(rep, time.Since(start), e.db.Path())
+	return printImportReport(stdout, rep,
+		lang.X("cli.qcm.import_ok", "{{.File}}: {{.N}} questions imported into {{.Path}} ({{.Elapsed}}).", data),
+		lang.X("cli.qcm.import_refused", "{{.File}}: import refused, no question was imported ({{.N}} problems):", data))
 }
 
 // runQCMExport writes the bank (or one block of it) to an .xlsx workbook
