@@ -124,7 +124,12 @@ type CompetenceView struct {
 // A member who did not evaluate a competence does not count against the
 // others.
 func JuryView(b *Block, grids []Grid) []CompetenceView {
-	out := make([]CompetenceView, 0, len(b.Competences))
+	return AppendJuryView(make([]CompetenceView, 0, len(b.Competences)), b, grids)
+}
+
+// AppendJuryView is JuryView appending to out: what a loop over many
+// candidates uses to reuse one slice.
+func AppendJuryView(out []CompetenceView, b *Block, grids []Grid) []CompetenceView {
 	for _, c := range b.Competences {
 		cv := CompetenceView{Competence: c.Number}
 		var sat, notSat bool

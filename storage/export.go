@@ -154,10 +154,11 @@ func NewExportService(db *DB, ref *exam.Referentiel) *ExportService {
 	return &ExportService{db: db, ref: ref}
 }
 
-// Export reads the sessions of sel in one read transaction (one consistent
-// snapshot) and hands them to sink: the head, then one row per registered
-// candidate, read with a cursor so that memory does not grow with the
-// number of candidates.
+// Export reads the sessions of sel from one consistent snapshot (two read
+// transactions on two connections, DB.readSnapshot) and hands them to sink:
+// the head, then one row per registered candidate, streamed from two
+// queries run at the same time (exportMain, exportJudged) so that memory
+// does not grow with the number of candidates.
 //
 // Refusals, before sink sees anything: EFORBIDDEN unless the actor may
 // export (exam.PermExport: the export holds every candidate's identity);
@@ -170,8 +171,8 @@ func (s *ExportService) Export(ctx context.Context, a exam.Actor, sel ExportSele
 	if err := a.Require(exam.PermExport); err != nil {
 		return fmt.Errorf("export: %w", err)
 	}
-	err := s.db.read(ctx, func(q queryer) error {
-		head, err := s.head(ctx, q, sel)
+	err := s.db.readSnapshot(ctx, 2, func(qs []queryer) error {
+		head, err := s.head(ctx, qs[0], sel)
 		if err != nil {
 			return err
 		}
@@ -180,7 +181,7 @@ func (s *ExportService) Export(ctx context.Context, a exam.Actor, sel ExportSele
 		}
 		r := &exportReader{ref: s.ref}
 		for _, sess := range head.Sessions {
-			if err := r.session(ctx, q, sess, sink); err != nil {
+			if err := r.session(ctx, qs, sess, sink); err != nil {
 				return fmt.Errorf("session %s: %w", sess.Name(), err)
 			}
 		}
@@ -363,33 +364,45 @@ func loadExportSession(ctx context.Context, q queryer, id int64) (*ExportSession
 	return es, nil
 }
 
-// exportRows reads the candidates of one session in registration order.
-// The ordered registrations are the outer loop (a small sort of two
+// The rows of one session come from two queries, run at the same time on
+// two connections that see the same snapshot (DB.readSnapshot), each
+// stepped by a goroutine of its own, both in registration order:
+// exportMain gives the candidate, exportJudged what the jury decided.
+// Their outer loop is the ordered registrations (a small sort of two
 // integers, in a subquery kept apart by its LIMIT); everything else is
 // looked up per row by primary key, so SQLite never sorts the wide rows.
-// The candidate's text columns come packed in one, each as "<bytes>:<text>"
-// (one column instead of fourteen: the driver's cost is per column, and it
-// is most of the cost of a row). Acquired blocks come as "code date" pairs;
-// decisions as "code outcome" pairs; grids (the last column, empty for a
-// sink that wants no competences) as block, member and assessments
+//
+// exportMain packs the candidate's text columns in one, each as
+// "<bytes>:<text>" (one column instead of fifteen: the driver's cost is per
+// column, and it is most of the cost of a row), then gives the blocks
+// acquired before the session as "code date" pairs.
+//
+// exportJudged gives the decisions as "code outcome" pairs and, for a sink
+// that wants the competences, the grids: block, member and assessments
 // separated by U+001F, one grid after the other separated by U+001E (the
 // JSON of the assessments, written by encoding/json, never holds those raw
 // control characters).
-const exportRows = `SELECT sc.candidate_id, sc.absent,
+const (
+	exportRegistrations = `FROM (SELECT candidate_id, position FROM session_candidates WHERE session_id = ?1
+	ORDER BY position, candidate_id LIMIT -1) o`
+	exportMainFormat = `SELECT sc.candidate_id, sc.absent,
 	%s,
 	coalesce((SELECT group_concat(a.block_code || ' ' || a.acquired_on, ' ') FROM acquired_blocks a
-		WHERE a.candidate_id = sc.candidate_id AND a.acquired_on < ?2), ''),
-	coalesce((SELECT group_concat(d.block || ' ' || d.outcome, ' ') FROM decisions d
-		WHERE d.session_id = ?1 AND d.candidate_id = sc.candidate_id), ''),
-	%s
-FROM (SELECT candidate_id, position FROM session_candidates WHERE session_id = ?1
-	ORDER BY position, candidate_id LIMIT -1) o
+		WHERE a.candidate_id = sc.candidate_id AND a.acquired_on < ?2), '')
+` + exportRegistrations + `
 JOIN session_candidates sc ON sc.session_id = ?1 AND sc.candidate_id = o.candidate_id
 JOIN candidates c ON c.id = sc.candidate_id
 LEFT JOIN results r ON r.session_id = ?1 AND r.candidate_id = sc.candidate_id
 ORDER BY o.position, o.candidate_id`
+	exportJudgedFormat = `SELECT o.candidate_id,
+	coalesce((SELECT group_concat(d.block || ' ' || d.outcome, ' ') FROM decisions d
+		WHERE d.session_id = ?1 AND d.candidate_id = o.candidate_id), ''),
+	%s
+` + exportRegistrations + `
+ORDER BY o.position, o.candidate_id`
+)
 
-// packedColumns are the text columns exportRows packs, in order.
+// packedColumns are the text columns exportMain packs, in order.
 var packedColumns = []string{"sc.blocks", "sc.allowance", "sc.employer", "coalesce(c.number, '')", "c.birth_name",
 	"c.usage_name", "c.first_names", "c.sex", "c.birth_date", "c.birth_city", "c.birth_country", "c.access_route",
 	"c.training_centre", "coalesce(r.result, '')", "coalesce(sc.accommodations, '')"}
@@ -404,11 +417,12 @@ var packed = func() string {
 	return "concat(" + strings.Join(parts, ", ") + ")"
 }()
 
-// Queries with and without the grids.
+// The queries; exportJudged with and without the grids.
 var (
-	exportRowsGrids = fmt.Sprintf(exportRows, packed, `coalesce((SELECT group_concat(concat(g.block, char(31), g.member_id, char(31), g.assessments), char(30))
-		FROM grids g WHERE g.session_id = ?1 AND g.candidate_id = sc.candidate_id), '')`)
-	exportRowsNoGrids = fmt.Sprintf(exportRows, packed, "''")
+	exportMain        = fmt.Sprintf(exportMainFormat, packed)
+	exportJudgedGrids = fmt.Sprintf(exportJudgedFormat, `coalesce((SELECT group_concat(concat(g.block, char(31), g.member_id, char(31), g.assessments), char(30))
+		FROM grids g WHERE g.session_id = ?1 AND g.candidate_id = o.candidate_id), '')`)
+	exportJudgedNoGrids = fmt.Sprintf(exportJudgedFormat, "''")
 )
 
 // unpack splits the packed column into its len(dst) texts.
@@ -447,99 +461,220 @@ type exportReader struct {
 	sc        exam.SessionCandidate
 	decisions []exam.BlockDecision
 	grids     []exam.Grid
-	conflicts *conflictCache
+	// assessments holds the assessments of grids, one after the other.
+	assessments []exam.Assessment
+	views       []exam.CompetenceView
+	conflicts   *conflictCache
 }
 
-func (r *exportReader) session(ctx context.Context, q queryer, sess *ExportSession, sink ExportSink) error {
-	query, comps := exportRowsGrids, true
+// rawRow is one candidate as the two queries give it, before parsing:
+// exportMain fills id, absent, pack and acquired, exportJudged judgedID,
+// decisions and grids.
+type rawRow struct {
+	id, judgedID                     int64
+	absent                           bool
+	pack, acquired, decisions, grids string
+}
+
+// rawBatch is a batch of rows handed from a goroutine that steps a query to
+// the one that parses them.
+type rawBatch struct {
+	rows []rawRow
+	err  error // the query's error, in the last batch
+}
+
+// rawBatchRows is how many rows a batch holds: enough to make the hand-over
+// cheap, few enough that the batches in flight weigh nothing.
+const rawBatchRows = 256
+
+// rawStream is one of the two queries of a session, stepped by a goroutine
+// of its own: full receives its batches, the last one shorter than
+// rawBatchRows or carrying an error; the parser gives them back on free.
+type rawStream struct {
+	full chan *rawBatch
+	free chan *rawBatch
+}
+
+// stepRows runs query on q in a new goroutine and streams its rows, scanned
+// by scan, until the end, an error or stop; done is closed once the
+// goroutine has closed the rows.
+func stepRows(ctx context.Context, q queryer, query string, args []any, scan func(*sql.Rows, *rawRow) error,
+	stop <-chan struct{}, done chan<- struct{}) *rawStream {
+	st := &rawStream{full: make(chan *rawBatch, 2), free: make(chan *rawBatch, 3)}
+	for range 3 {
+		st.free <- &rawBatch{rows: make([]rawRow, 0, rawBatchRows)}
+	}
+	go func() {
+		defer close(done)
+		defer close(st.full)
+		send := func(b *rawBatch) bool {
+			select {
+			case st.full <- b:
+				return true
+			case <-stop:
+				return false
+			}
+		}
+		rows, err := q.QueryContext(ctx, query, args...)
+		if err != nil {
+			send(&rawBatch{err: err})
+			return
+		}
+		defer rows.Close()
+		for {
+			var b *rawBatch
+			select {
+			case b = <-st.free:
+			case <-stop:
+				return
+			}
+			b.rows = b.rows[:0]
+			for len(b.rows) < rawBatchRows && rows.Next() {
+				b.rows = append(b.rows, rawRow{})
+				if b.err = scan(rows, &b.rows[len(b.rows)-1]); b.err != nil {
+					b.rows = b.rows[:len(b.rows)-1]
+					break
+				}
+			}
+			last := b.err != nil || len(b.rows) < rawBatchRows
+			if last && b.err == nil {
+				b.err = rows.Err()
+			}
+			if !send(b) || last {
+				return
+			}
+		}
+	}()
+	return st
+}
+
+// session hands the candidates of one session to sink. Three goroutines
+// share the work: two step exportMain and exportJudged on qs[0] and qs[1]
+// (SQLite's time, about two thirds of the reading), this one parses their
+// rows, proposes the results, consolidates the grids and calls sink.Row.
+func (r *exportReader) session(ctx context.Context, qs []queryer, sess *ExportSession, sink ExportSink) error {
+	judged, comps := exportJudgedGrids, true
 	if cs, ok := sink.(ExportCompetencesSink); ok && !cs.WantsCompetences() {
-		query, comps = exportRowsNoGrids, false
+		judged, comps = exportJudgedNoGrids, false
 	}
-	rows, err := q.QueryContext(ctx, query, sess.ID, sess.StartDate.ISO())
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
+	stop := make(chan struct{})
+	mainDone, judgedDone := make(chan struct{}), make(chan struct{})
+	main := stepRows(ctx, qs[0], exportMain, []any{sess.ID, sess.StartDate.ISO()}, func(rows *sql.Rows, x *rawRow) error {
+		return rows.Scan(&x.id, &x.absent, &x.pack, &x.acquired)
+	}, stop, mainDone)
+	jud := stepRows(ctx, qs[1], judged, []any{sess.ID}, func(rows *sql.Rows, x *rawRow) error {
+		return rows.Scan(&x.judgedID, &x.decisions, &x.grids)
+	}, stop, judgedDone)
+	err := r.consume(ctx, sess, sink, comps, main, jud)
+	close(stop)
+	<-mainDone
+	<-judgedDone
+	return err
+}
+
+// consume parses the batches of the two streams, in step, gives each batch
+// back once parsed, and hands the rows to sink.
+func (r *exportReader) consume(ctx context.Context, sess *ExportSession, sink ExportSink, comps bool, main, jud *rawStream) error {
 	r.conflicts = newConflictCache(&sess.Session)
-	var (
-		id                        int64
-		absent                    bool
-		pack, acquired, decisions string
-		grids                     string
-		f                         = make([]string, len(packedColumns))
-	)
-	n := 0
-	for rows.Next() {
-		if err := rows.Scan(&id, &absent, &pack, &acquired, &decisions, &grids); err != nil {
-			return err
+	f := make([]string, len(packedColumns))
+	for {
+		bm, ok1 := <-main.full
+		bj, ok2 := <-jud.full
+		if !ok1 || !ok2 {
+			return errors.New("export rows: a query stopped early")
 		}
-		if err := unpack(pack, f); err != nil {
-			return fmt.Errorf("candidate %d: %w", id, err)
+		if bm.err == nil && bj.err == nil && len(bm.rows) != len(bj.rows) {
+			return fmt.Errorf("export rows: %d candidates and %d results in step", len(bm.rows), len(bj.rows))
 		}
-		blocks, allowance, employer, result, snap := f[0], f[1], f[2], f[13], f[14]
-		row := &r.row
-		*row = ExportRow{Session: sess, Absent: absent, Blocks: row.Blocks[:0], Competences: row.Competences[:0]}
-		c := &row.Candidate
-		c.ID, c.Number, c.BirthName, c.UsageName, c.FirstNames = id, f[3], f[4], f[5], f[6]
-		c.Sex, c.BirthCity, c.BirthCountry = exam.Sex(f[7]), f[9], f[10]
-		c.AccessRoute, c.TrainingCentre = exam.AccessRoute(f[11]), f[12]
-		if c.BirthDate, err = parseISO(f[8]); err != nil {
-			return fmt.Errorf("candidate %d: %w", id, err)
-		}
-		if c.Acquired, err = parseAcquired(acquired); err != nil {
-			return fmt.Errorf("candidate %d: %w", id, err)
-		}
-		r.sc = exam.SessionCandidate{Candidate: *c, Employer: employer, Absent: absent}
-		if r.sc.Blocks, err = parseCodes(blocks); err != nil {
-			return fmt.Errorf("candidate %d: blocks: %w", id, err)
-		}
-		if allowance != "{}" && allowance != "" {
-			var al allowanceRecord
-			if err := json.Unmarshal([]byte(allowance), &al); err != nil {
-				return fmt.Errorf("candidate %d: allowance: %w", id, err)
+		for i := range min(len(bm.rows), len(bj.rows)) {
+			x, y := &bm.rows[i], &bj.rows[i]
+			if x.id != y.judgedID {
+				return fmt.Errorf("export rows: candidate %d and results of candidate %d in step", x.id, y.judgedID)
 			}
-			r.sc.Allowance = al.allowance()
-		}
-		if r.sc.Accommodations, err = parseSnapshot(id, snap); err != nil {
-			return fmt.Errorf("candidate %d: %w", id, err)
-		}
-		row.Accommodations = AccommodationsGranted(&r.sc)
-		row.AccommodationList = r.sc.AccommodationList()
-		if r.decisions, err = parseDecisions(r.decisions[:0], id, decisions); err != nil {
-			return fmt.Errorf("candidate %d: %w", id, err)
-		}
-		prop := exam.ProposeResult(r.ref, sess.Kind, sess.Scope, &r.sc, r.decisions)
-		for _, b := range prop.Blocks {
-			if absent && b.Outcome == exam.OutcomePending {
-				b.Outcome = exam.OutcomeNotSat
-			}
-			row.Blocks = append(row.Blocks, b)
-		}
-		row.Result = exam.Result(result)
-		if row.Result == exam.ResultPending && absent {
-			row.Result = exam.ResultAbsent
-		}
-		if !absent && comps {
-			if err := r.competences(row, grids); err != nil {
-				return fmt.Errorf("candidate %d: %w", id, err)
-			}
-		}
-		if err := sink.Row(row); err != nil {
-			return err
-		}
-		if n++; n%1024 == 0 {
-			if err := ctx.Err(); err != nil {
+			x.decisions, x.grids = y.decisions, y.grids
+			if err := r.one(sess, sink, comps, x, f); err != nil {
 				return err
 			}
 		}
+		if bm.err != nil {
+			return bm.err
+		}
+		if bj.err != nil {
+			return bj.err
+		}
+		if len(bm.rows) < rawBatchRows {
+			return nil
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		main.free <- bm
+		jud.free <- bj
 	}
-	return rows.Err()
+}
+
+// one parses one raw row and hands it to sink.
+func (r *exportReader) one(sess *ExportSession, sink ExportSink, comps bool, x *rawRow, f []string) error {
+	id, absent := x.id, x.absent
+	if err := unpack(x.pack, f); err != nil {
+		return fmt.Errorf("candidate %d: %w", id, err)
+	}
+	blocks, allowance, employer, result, snap := f[0], f[1], f[2], f[13], f[14]
+	row := &r.row
+	*row = ExportRow{Session: sess, Absent: absent, Blocks: row.Blocks[:0], Competences: row.Competences[:0]}
+	c := &row.Candidate
+	c.ID, c.Number, c.BirthName, c.UsageName, c.FirstNames = id, f[3], f[4], f[5], f[6]
+	c.Sex, c.BirthCity, c.BirthCountry = exam.Sex(f[7]), f[9], f[10]
+	c.AccessRoute, c.TrainingCentre = exam.AccessRoute(f[11]), f[12]
+	var err error
+	if c.BirthDate, err = parseISO(f[8]); err != nil {
+		return fmt.Errorf("candidate %d: %w", id, err)
+	}
+	if c.Acquired, err = parseAcquired(x.acquired); err != nil {
+		return fmt.Errorf("candidate %d: %w", id, err)
+	}
+	r.sc = exam.SessionCandidate{Candidate: *c, Employer: employer, Absent: absent}
+	if r.sc.Blocks, err = parseCodes(blocks); err != nil {
+		return fmt.Errorf("candidate %d: blocks: %w", id, err)
+	}
+	if allowance != "{}" && allowance != "" {
+		var al allowanceRecord
+		if err := json.Unmarshal([]byte(allowance), &al); err != nil {
+			return fmt.Errorf("candidate %d: allowance: %w", id, err)
+		}
+		r.sc.Allowance = al.allowance()
+	}
+	if r.sc.Accommodations, err = parseSnapshot(id, snap); err != nil {
+		return fmt.Errorf("candidate %d: %w", id, err)
+	}
+	row.Accommodations = AccommodationsGranted(&r.sc)
+	row.AccommodationList = r.sc.AccommodationList()
+	if r.decisions, err = parseDecisions(r.decisions[:0], id, x.decisions); err != nil {
+		return fmt.Errorf("candidate %d: %w", id, err)
+	}
+	prop := exam.ProposeResult(r.ref, sess.Kind, sess.Scope, &r.sc, r.decisions)
+	for _, b := range prop.Blocks {
+		if absent && b.Outcome == exam.OutcomePending {
+			b.Outcome = exam.OutcomeNotSat
+		}
+		row.Blocks = append(row.Blocks, b)
+	}
+	row.Result = exam.Result(result)
+	if row.Result == exam.ResultPending && absent {
+		row.Result = exam.ResultAbsent
+	}
+	if !absent && comps {
+		if err := r.competences(row, x.grids); err != nil {
+			return fmt.Errorf("candidate %d: %w", id, err)
+		}
+	}
+	return sink.Row(row)
 }
 
 // competences fills row.Competences from the candidate's grids.
 func (r *exportReader) competences(row *ExportRow, grids string) error {
 	var err error
-	if r.grids, err = parseGrids(r.grids[:0], row.Candidate.ID, grids); err != nil {
+	if r.grids, r.assessments, err = parseGrids(r.grids[:0], r.assessments[:0], row.Candidate.ID, grids); err != nil {
 		return err
 	}
 	kept := r.grids[:0]
@@ -555,7 +690,8 @@ func (r *exportReader) competences(row *ExportRow, grids string) error {
 			continue
 		}
 		b := &r.ref.Blocks[i]
-		for _, cv := range exam.JuryView(b, kept) {
+		r.views = exam.AppendJuryView(r.views[:0], b, kept)
+		for _, cv := range r.views {
 			row.Competences = append(row.Competences, ExportCompetence{Block: b, CompetenceView: cv})
 		}
 	}
@@ -676,59 +812,72 @@ func parseDecisions(dst []exam.BlockDecision, candidateID int64, s string) ([]ex
 	return dst, nil
 }
 
-// parseGrids reads the grids of exportRows' last column.
-func parseGrids(dst []exam.Grid, candidateID int64, s string) ([]exam.Grid, error) {
+// parseGrids reads the grids of exportJudged's last column, appending them
+// to dst and their assessments to arena.
+func parseGrids(dst []exam.Grid, arena []exam.Assessment, candidateID int64, s string) ([]exam.Grid, []exam.Assessment, error) {
 	for s != "" {
 		var one string
 		one, s, _ = strings.Cut(s, "\x1e")
 		block, rest, ok1 := strings.Cut(one, "\x1f")
 		member, assessments, ok2 := strings.Cut(rest, "\x1f")
 		if !ok1 || !ok2 {
-			return nil, fmt.Errorf("grid %q", one)
+			return nil, nil, fmt.Errorf("grid %q", one)
 		}
 		mid, err := strconv.ParseInt(member, 10, 64)
 		if err != nil {
-			return nil, fmt.Errorf("grid %s: member %q", block, member)
+			return nil, nil, fmt.Errorf("grid %s: member %q", block, member)
 		}
 		g := exam.Grid{CandidateID: candidateID, Block: block, MemberID: mid}
-		if g.Assessments, err = parseVerdicts(assessments); err != nil {
-			return nil, fmt.Errorf("grid %s, member %d: %w", block, mid, err)
+		from := len(arena)
+		if arena, err = appendVerdicts(arena, assessments); err != nil {
+			return nil, nil, fmt.Errorf("grid %s, member %d: %w", block, mid, err)
 		}
+		g.Assessments = arena[from:len(arena):len(arena)]
 		dst = append(dst, g)
 	}
-	return dst, nil
+	return dst, arena, nil
 }
 
 // parseVerdicts reads the competences and verdicts of a grid's assessments
-// (the JSON of []assessmentRecord). It scans the JSON encoding/json writes
-// — objects of a number "competence", a string "verdict" and an optional
-// string "observation" — and leaves anything else to encoding/json: a
-// thousand grids are read per millisecond this way, twenty times as many as
-// with json.Unmarshal, which matters for 100,000 candidates.
+// (the JSON of []assessmentRecord).
 func parseVerdicts(s string) ([]exam.Assessment, error) {
-	if out, ok := scanVerdicts(s); ok {
+	return appendVerdicts(make([]exam.Assessment, 0, 5), s)
+}
+
+// appendVerdicts is parseVerdicts appending to dst. It scans the JSON
+// encoding/json writes — objects of a number "competence", a string
+// "verdict" and an optional string "observation" — and leaves anything else
+// to encoding/json: a thousand grids are read per millisecond this way,
+// twenty times as many as with json.Unmarshal, which matters for 100,000
+// candidates.
+func appendVerdicts(dst []exam.Assessment, s string) ([]exam.Assessment, error) {
+	if out, ok := appendScanned(dst, s); ok {
 		return out, nil
 	}
 	var recs []assessmentRecord
 	if err := json.Unmarshal([]byte(s), &recs); err != nil {
 		return nil, err
 	}
-	out := make([]exam.Assessment, 0, len(recs))
 	for _, r := range recs {
-		out = append(out, exam.Assessment{Competence: r.Competence, Verdict: exam.Verdict(r.Verdict)})
+		dst = append(dst, exam.Assessment{Competence: r.Competence, Verdict: exam.Verdict(r.Verdict)})
 	}
-	return out, nil
+	return dst, nil
 }
 
 // scanVerdicts is parseVerdicts' fast path; ok is false when s is not in
 // the expected shape.
 func scanVerdicts(s string) (out []exam.Assessment, ok bool) {
+	return appendScanned(make([]exam.Assessment, 0, 5), s)
+}
+
+// appendScanned is appendVerdicts' fast path; ok is false when s is not in
+// the expected shape (dst may then hold part of it).
+func appendScanned(out []exam.Assessment, s string) (_ []exam.Assessment, ok bool) {
 	const comp, verd, obs = `{"competence":`, `"verdict":"`, `"observation":"`
 	if len(s) < 2 || s[0] != '[' || s[len(s)-1] != ']' {
 		return nil, false
 	}
 	i := 1
-	out = make([]exam.Assessment, 0, 5)
 	for i < len(s)-1 {
 		if !strings.HasPrefix(s[i:], comp) {
 			return nil, false

@@ -497,3 +497,69 @@ func TestOpen_AfterCrash(t *testing.T) {
 		t.Fatalf("Check: %v\n%s", err, rep)
 	}
 }
+
+// TestOpenWith_ReadsOnly: a command that only reads opens a database
+// without scanning it (no quick_check), so it opens a file damaged in the
+// middle, which a full check then reports; every other refusal of Open
+// stands, and a file whose schema must be migrated is scanned first.
+func TestOpenWith_ReadsOnly(t *testing.T) {
+	rnd := rand.New(rand.NewPCG(3, 4))
+	damage := func(t *testing.T, path string) {
+		t.Helper()
+		b, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		mid := len(b) / 2 / 4096 * 4096
+		for i := mid; i < mid+3*4096; i++ {
+			b[i] = byte(rnd.UintN(256))
+		}
+		if err := os.WriteFile(path, b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ro := Options{ReadsOnly: true}
+
+	path := filepath.Join(t.TempDir(), "amis.db")
+	amisDB(t, path, 3000)
+	damage(t, path)
+	if _, err := Open(path); exam.ErrorCode(err) != exam.EREFUSED {
+		t.Fatalf("Open of the damaged file: %v, want a refusal", err)
+	}
+	before := fileHash(t, path)
+	db, err := OpenWith(path, ro)
+	if err != nil {
+		t.Fatalf("OpenWith(ReadsOnly) of a file damaged in the middle: %v", err)
+	}
+	// The full check reports the damage, as a list of problems or as
+	// SQLite's "malformed" error.
+	if report, err := db.Check(context.Background()); err == nil && len(report.Integrity) == 0 {
+		t.Error("the full check found nothing in the damaged file")
+	}
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if fileHash(t, path) != before {
+		t.Error("opening for reading changed the file")
+	}
+
+	// A file at an older schema is migrated, so scanned first.
+	old := filepath.Join(t.TempDir(), "amis.db")
+	amisDB(t, old, 3000)
+	rawExec(t, old, "DROP INDEX session_candidates_order", fmt.Sprintf("PRAGMA user_version = %d", SchemaVersion()-1))
+	damage(t, old)
+	if _, err := OpenWith(old, ro); exam.ErrorCode(err) != exam.EREFUSED {
+		t.Errorf("OpenWith(ReadsOnly) of a damaged file to migrate: %v, want a refusal", err)
+	}
+
+	newer := filepath.Join(t.TempDir(), "amis.db")
+	amisDB(t, newer, 0)
+	rawExec(t, newer, "PRAGMA user_version = 999")
+	_, err = OpenWith(newer, ro)
+	wantCode(t, err, exam.EREFUSED, "err.db.newer")
+
+	foreign := filepath.Join(t.TempDir(), "amis.db")
+	rawExec(t, foreign, "CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT)")
+	_, err = OpenWith(foreign, ro)
+	wantCode(t, err, exam.EREFUSED, "err.db.foreign")
+}

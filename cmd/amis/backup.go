@@ -111,9 +111,10 @@ func requireDB(g *globals) error {
 // openEnv does; when an AMIS Jury window has it open (storage.ErrInUse), it
 // opens it read-only instead, without the instance lock, and says so on
 // stderr: WAL mode gives a consistent snapshot while the window writes.
-// amis backup uses it; amis check and amis sessions are meant to.
+// The file is not scanned with quick_check first (storage.Options.ReadsOnly).
+// amis export, backup, sessions and the QCM exports use it.
 func openEnvReading(g *globals, stderr io.Writer) (*env, error) {
-	e, err := openEnv(g)
+	e, err := openEnvWith(g, storage.Options{ReadsOnly: true})
 	if !errors.Is(err, storage.ErrInUse) {
 		return e, err
 	}

@@ -39,7 +39,11 @@ func (e *env) documents(a exam.Actor) *documents {
 func (e *env) Close() error { return e.db.Close() }
 
 // openEnv loads the référentiel and opens (creating if needed) the database.
-func openEnv(g *globals) (*env, error) {
+func openEnv(g *globals) (*env, error) { return openEnvWith(g, storage.Options{}) }
+
+// openEnvWith is openEnv with options (storage.Options.ReadsOnly for a
+// command that only reads).
+func openEnvWith(g *globals, opt storage.Options) (*env, error) {
 	ref, err := assets.Referentiel()
 	if err != nil {
 		return nil, err
@@ -50,7 +54,7 @@ func openEnv(g *globals) (*env, error) {
 			return nil, fmt.Errorf("find the default database: %w", err)
 		}
 	}
-	db, err := storage.Open(path)
+	db, err := storage.OpenWith(path, opt)
 	if err != nil {
 		return nil, err
 	}

@@ -3,7 +3,6 @@ package xlsx
 import (
 	"archive/zip"
 	"bufio"
-	"compress/flate"
 	"errors"
 	"fmt"
 	"hash/crc32"
@@ -13,6 +12,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/klauspost/compress/flate"
 
 	"github.com/amisjury/amis/exam"
 )
