@@ -19,14 +19,24 @@ import (
 	"github.com/amisjury/amis/exam"
 )
 
+// ExportFormat is the file format of the certifier export.
+type ExportFormat string
+
+const (
+	// ExportXLSX is the workbook of four sheets (docs/export.md).
+	ExportXLSX ExportFormat = "xlsx"
+	// ExportCSV is the Résultats sheet as CSV: UTF-8 with BOM, ";".
+	ExportCSV ExportFormat = "csv"
+)
+
 // ExportFunc writes, as the acting user a, the certifier export of the
-// sessions ids to path (a draft marked PROVISOIRE when draft lets unsigned
-// sessions in), telling progress how many candidates are written out of
-// how many. It is called off the UI goroutine; progress too.
-type ExportFunc func(ctx context.Context, a exam.Actor, ids []int64, draft bool, path string, progress func(done, total int)) error
+// sessions ids to path in format (a draft marked PROVISOIRE when draft lets
+// unsigned sessions in), telling progress how many candidates are written
+// out of how many. It is called off the UI goroutine; progress too.
+type ExportFunc func(ctx context.Context, a exam.Actor, ids []int64, draft bool, format ExportFormat, path string, progress func(done, total int)) error
 
 // exportRun is an ExportFunc bound to the acting user.
-type exportRun func(ctx context.Context, ids []int64, draft bool, path string, progress func(done, total int)) error
+type exportRun func(ctx context.Context, ids []int64, draft bool, format ExportFormat, path string, progress func(done, total int)) error
 
 // exportDialog is the export for the certifier: the sessions to send, the
 // draft option, the file, the progress.
@@ -37,7 +47,11 @@ type exportDialog struct {
 	export   exportRun
 
 	draft  *widget.Check
-	checks []*widget.Check // one per session, in the order of sessions
+	format *widget.RadioGroup
+	// from and to pick the sessions of a period (tickPeriod).
+	from, to *widget.Entry
+	period   *widget.Button
+	checks   []*widget.Check // one per session, in the order of sessions
 	notes  []*widget.Label // why a session cannot be chosen, or how it goes
 	choose *widget.Button
 	bar    *widget.ProgressBar
@@ -69,6 +83,17 @@ func newExportDialog(win fyne.Window, sessions []exam.SessionSummary, export exp
 	d.choosePath = d.chooseFile
 	d.draft = widget.NewCheck(lang.X("export.draft", "Draft: also allow sessions whose minutes are not signed (every sheet marked PROVISOIRE)"),
 		func(bool) { d.refresh() })
+	xlsxLabel := lang.X("export.format.xlsx", "Excel workbook (.xlsx): results, competences, jury, summary")
+	csvLabel := lang.X("export.format.csv", "CSV (.csv, “;” separator, UTF-8): the results only")
+	d.format = widget.NewRadioGroup([]string{xlsxLabel, csvLabel}, nil)
+	d.format.Required = true
+	d.format.SetSelected(xlsxLabel)
+	d.from, d.to = widget.NewEntry(), widget.NewEntry()
+	d.from.SetPlaceHolder(lang.X("export.period.placeholder", "dd/mm/yyyy"))
+	d.to.SetPlaceHolder(lang.X("export.period.placeholder", "dd/mm/yyyy"))
+	d.period = widget.NewButton(lang.X("export.period.tick", "Tick the sessions of this period"), d.tickPeriod)
+	periodRow := container.NewHBox(widget.NewLabel(lang.X("export.period.from", "From")), narrow(d.from, 130),
+		widget.NewLabel(lang.X("export.period.to", "to")), narrow(d.to, 130), d.period)
 	list := container.NewVBox()
 	for _, s := range sessions {
 		check := widget.NewCheck(exportSessionLabel(s), func(bool) { d.refresh() })
@@ -82,7 +107,7 @@ func newExportDialog(win fyne.Window, sessions []exam.SessionSummary, export exp
 		list.Add(widget.NewLabel(lang.X("export.no_session", "No session yet.")))
 	}
 	scroll := container.NewVScroll(list)
-	scroll.SetMinSize(fyne.NewSize(620, 280))
+	scroll.SetMinSize(fyne.NewSize(620, 200))
 	d.choose = widget.NewButton(lang.X("export.choose", "Choose the file and export…"), d.onChoose)
 	d.choose.Importance = widget.HighImportance
 	d.bar = widget.NewProgressBar()
@@ -92,7 +117,8 @@ func newExportDialog(win fyne.Window, sessions []exam.SessionSummary, export exp
 	intro := widget.NewLabel(lang.X("export.intro",
 		"Choose the certification sessions whose results go to the certifier. Only sessions whose minutes every jury member signed can be sent; a mock exam never is."))
 	intro.Wrapping = fyne.TextWrapWord
-	content := container.NewBorder(container.NewVBox(intro, d.draft), container.NewVBox(d.choose, d.bar, d.status), nil, nil, scroll)
+	content := container.NewBorder(container.NewVBox(intro, d.draft, periodRow),
+		container.NewVBox(d.format, d.choose, d.bar, d.status), nil, nil, scroll)
 	d.dialog = dialog.NewCustom(lang.X("export.title", "Export for the certifier"), lang.X("action.close", "Close"), content, win)
 	d.dialog.SetOnClosed(func() {
 		d.mu.Lock()
@@ -101,7 +127,7 @@ func newExportDialog(win fyne.Window, sessions []exam.SessionSummary, export exp
 		}
 		d.mu.Unlock()
 	})
-	d.dialog.Resize(fyne.NewSize(720, 560))
+	d.dialog.Resize(fyne.NewSize(760, 700))
 	d.refresh()
 	return d
 }
@@ -153,16 +179,81 @@ func (d *exportDialog) refresh() {
 			chosen++
 		}
 	}
-	if running {
-		d.draft.Disable()
-	} else {
-		d.draft.Enable()
+	for _, w := range []fyne.Disableable{d.draft, d.format, d.from, d.to, d.period} {
+		if running {
+			w.Disable()
+		} else {
+			w.Enable()
+		}
 	}
 	if chosen > 0 && !running {
 		d.choose.Enable()
 	} else {
 		d.choose.Disable()
 	}
+}
+
+// chosenFormat is the format the radio group says.
+func (d *exportDialog) chosenFormat() ExportFormat {
+	if d.format.Selected == d.format.Options[1] {
+		return ExportCSV
+	}
+	return ExportXLSX
+}
+
+// tickPeriod ticks every session that may be chosen and overlaps the
+// period typed (a blank bound leaves that side open), as
+// `amis export --from --to` selects them, and says how many it ticked.
+func (d *exportDialog) tickPeriod() {
+	from, err := exam.ParseDate(d.from.Text)
+	if err == nil {
+		var to exam.Date
+		if to, err = exam.ParseDate(d.to.Text); err == nil {
+			err = d.tickBetween(from, to)
+		}
+	}
+	if err != nil {
+		d.status.Importance = widget.DangerImportance
+		d.status.SetText(ErrorMessage(err))
+	}
+}
+
+func (d *exportDialog) tickBetween(from, to exam.Date) error {
+	if from.IsZero() && to.IsZero() {
+		return exam.Errorf(exam.EINVALID, "export.period.empty", "Type the first day, the last day, or both.", nil)
+	}
+	if !from.IsZero() && !to.IsZero() && to.Before(from) {
+		return exam.Errorf(exam.EINVALID, "export.period.reversed", "The last day is before the first day.", nil)
+	}
+	ticked, barred := 0, 0
+	for i, s := range d.sessions {
+		last := s.EndDate
+		if last.IsZero() {
+			last = s.StartDate
+		}
+		if s.Kind != exam.KindCertification || (!from.IsZero() && last.Before(from)) || (!to.IsZero() && s.StartDate.After(to)) {
+			continue
+		}
+		if d.checks[i].Disabled() {
+			barred++
+			continue
+		}
+		d.checks[i].SetChecked(true)
+		ticked++
+	}
+	d.status.Importance = widget.MediumImportance
+	switch {
+	case ticked == 0 && barred == 0:
+		d.status.SetText(lang.X("export.period.none", "No certification session in this period."))
+	case barred > 0:
+		d.status.SetText(lang.X("export.period.ticked_barred",
+			"{{.Ticked}} session(s) of the period ticked; {{.Barred}} not signed, left out (tick “Draft” to include them).",
+			map[string]any{"Ticked": ticked, "Barred": barred}))
+	default:
+		d.status.SetText(lang.X("export.period.ticked", "{{.Ticked}} session(s) of the period ticked.", map[string]any{"Ticked": ticked}))
+	}
+	d.status.Refresh()
+	return nil
 }
 
 // selected returns the IDs of the sessions ticked.
@@ -186,6 +277,7 @@ func (d *exportDialog) onChoose() {
 // chooseFile asks for the file with the save dialog; the file it creates
 // empty is replaced whole by the export.
 func (d *exportDialog) chooseFile(onChosen func(path string)) {
+	ext := "." + string(d.chosenFormat())
 	save := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
 		if err != nil {
 			d.status.SetText(ErrorMessage(err))
@@ -201,20 +293,20 @@ func (d *exportDialog) chooseFile(onChosen func(path string)) {
 			return
 		}
 		path := u.Path()
-		if !strings.EqualFold(filepath.Ext(path), ".xlsx") {
+		if !strings.EqualFold(filepath.Ext(path), ext) {
 			if fi, err := os.Stat(path); err == nil && fi.Size() == 0 {
 				_ = os.Remove(path)
 			}
-			path += ".xlsx"
+			path += ext
 		}
 		onChosen(path)
 	}, d.win)
-	save.SetFilter(storage.NewExtensionFileFilter([]string{".xlsx"}))
+	save.SetFilter(storage.NewExtensionFileFilter([]string{ext}))
 	name := "export-certificateur-" + time.Now().Format("2006-01-02")
 	if d.draft.Checked {
 		name += "-PROVISOIRE"
 	}
-	save.SetFileName(name + ".xlsx")
+	save.SetFileName(name + ext)
 	save.SetTitleText(lang.X("export.save.title", "Save the export"))
 	save.SetConfirmText(lang.X("export.save.confirm", "Export"))
 	save.SetDismissText(lang.X("action.cancel", "Cancel"))
@@ -224,7 +316,7 @@ func (d *exportDialog) chooseFile(onChosen func(path string)) {
 
 // start runs the export to path off the UI goroutine.
 func (d *exportDialog) start(path string) {
-	ids, draft := d.selected(), d.draft.Checked
+	ids, draft, format := d.selected(), d.draft.Checked, d.chosenFormat()
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	d.mu.Lock()
@@ -257,7 +349,7 @@ func (d *exportDialog) start(path string) {
 		})
 	}
 	go func() {
-		err := d.export(ctx, ids, draft, path, progress)
+		err := d.export(ctx, ids, draft, format, path, progress)
 		if err != nil {
 			// The save dialog created the file empty: leave no empty file.
 			if fi, serr := os.Stat(path); serr == nil && fi.Size() == 0 {
@@ -297,4 +389,15 @@ func (d *exportDialog) anyUnsigned(ids []int64) bool {
 		}
 	}
 	return false
+}
+
+// wait returns once the export running, if any, has ended and its outcome
+// is on screen (tests).
+func (d *exportDialog) wait() {
+	d.mu.Lock()
+	done := d.done
+	d.mu.Unlock()
+	if done != nil {
+		<-done
+	}
 }

@@ -549,8 +549,8 @@ func (m *mainWindow) onExport() {
 				dialog.ShowError(errors.New(ErrorMessage(err)), m.win)
 				return
 			}
-			showExportDialog(m.win, list, func(ctx context.Context, ids []int64, draft bool, path string, progress func(done, total int)) error {
-				return export(ctx, actor, ids, draft, path, progress)
+			showExportDialog(m.win, list, func(ctx context.Context, ids []int64, draft bool, format ExportFormat, path string, progress func(done, total int)) error {
+				return export(ctx, actor, ids, draft, format, path, progress)
 			})
 		}
 	})

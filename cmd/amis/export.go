@@ -120,12 +120,7 @@ func runExport(ctx context.Context, g *globals, args []string, stdout, stderr io
 		return err
 	}
 	start := time.Now()
-	err = writeAtomically(*out, func(w io.Writer) error {
-		if csvOut {
-			return xlsx.WriteExportCSV(ctx, w, svc, exam.System, sel, nil)
-		}
-		return xlsx.WriteExport(ctx, w, svc, exam.System, sel, nil)
-	})
+	err = exportTo(ctx, svc, exam.System, sel, csvOut, *out, nil)
 	if err != nil {
 		return err
 	}
@@ -141,6 +136,19 @@ func runExport(ctx context.Context, g *globals, args []string, stdout, stderr io
 		fmt.Fprintln(stdout, lang.X("cli.export.done", "{{.File}}: {{.Candidates}} candidates of {{.Sessions}} exported for the certifier ({{.Elapsed}}).", data))
 	}
 	return nil
+}
+
+// exportTo writes the certifier export of sel to path, as CSV or as the
+// workbook, through writeAtomically: the command line and the window's
+// export dialog both use it.
+func exportTo(ctx context.Context, svc *storage.ExportService, a exam.Actor, sel storage.ExportSelection, csv bool, path string,
+	progress func(done, total int)) error {
+	return writeAtomically(path, func(w io.Writer) error {
+		if csv {
+			return xlsx.WriteExportCSV(ctx, w, svc, a, sel, progress)
+		}
+		return xlsx.WriteExport(ctx, w, svc, a, sel, progress)
+	})
 }
 
 // writeAtomically writes path through a temporary file in the same folder,

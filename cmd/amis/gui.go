@@ -88,12 +88,9 @@ func runGUI(ctx context.Context, g *globals, withDemo bool) error {
 		Evaluations:  e.evaluations,
 		Deliberation: e.deliberation,
 		Documents:    actorDocuments{e},
-		Export: func(ctx context.Context, a exam.Actor, ids []int64, draft bool, path string, progress func(done, total int)) error {
-			svc := storage.NewExportService(e.db, e.ref)
-			sel := storage.ExportSelection{SessionIDs: ids, Draft: draft}
-			return writeAtomically(path, func(w io.Writer) error {
-				return xlsx.WriteExport(ctx, w, svc, a, sel, progress)
-			})
+		Export: func(ctx context.Context, a exam.Actor, ids []int64, draft bool, format ui.ExportFormat, path string, progress func(done, total int)) error {
+			return exportTo(ctx, storage.NewExportService(e.db, e.ref), a, storage.ExportSelection{SessionIDs: ids, Draft: draft},
+				format == ui.ExportCSV, path, progress)
 		},
 		QCM: ui.QCMDeps{
 			QCM: qs, Candidates: e.candidates, Accommodations: e.accommodations, Referentiel: e.ref,
