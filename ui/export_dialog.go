@@ -52,10 +52,10 @@ type exportDialog struct {
 	from, to *widget.Entry
 	period   *widget.Button
 	checks   []*widget.Check // one per session, in the order of sessions
-	notes  []*widget.Label // why a session cannot be chosen, or how it goes
-	choose *widget.Button
-	bar    *widget.ProgressBar
-	status *widget.Label
+	notes    []*widget.Label // why a session cannot be chosen, or how it goes
+	choose   *widget.Button
+	bar      *widget.ProgressBar
+	status   *widget.Label
 
 	// choosePath asks where to write; tests replace it.
 	choosePath func(onChosen func(path string))

@@ -315,7 +315,9 @@ func TestRoles_EachRoleGetsItsScreensOnly(t *testing.T) {
 	d.Import = func(context.Context, exam.Actor, string, exam.ImportProgress) (*exam.ImportReport, error) {
 		return nil, nil
 	}
-	d.Export = func(context.Context, exam.Actor, []int64, bool, ExportFormat, string, func(int, int)) error { return nil }
+	d.Export = func(context.Context, exam.Actor, []int64, bool, ExportFormat, string, func(int, int)) error {
+		return nil
+	}
 
 	// The administrator: candidates, sessions (prepared, read), accounts;
 	// no timer, grading, deliberation, signature, absence or incident.
