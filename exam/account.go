@@ -105,6 +105,29 @@ type AccountService interface {
 	// SetPassword sets the password of account id: by an administrator for
 	// anyone, or by the account's own user who gives the old password.
 	SetPassword(ctx context.Context, a Actor, id int64, old, password string) error
+	// AutoLockMinutes is how long the window waits without activity before
+	// it locks itself (0: never); any signed-in user may read it.
+	AutoLockMinutes(ctx context.Context, a Actor) (int, error)
+	// SetAutoLockMinutes stores it (PermManageUsers). EINVALID outside
+	// 0..MaxAutoLockMinutes.
+	SetAutoLockMinutes(ctx context.Context, a Actor, minutes int) error
+}
+
+// The automatic lock (docs/accounts.md): after DefaultAutoLockMinutes
+// without a key, a click or a mouse move, the window locks itself as
+// Utilisateur → Verrouiller does, unless an épreuve's countdown is running.
+const (
+	DefaultAutoLockMinutes = 10
+	MaxAutoLockMinutes     = 120
+)
+
+// CheckAutoLockMinutes refuses a delay outside 0..MaxAutoLockMinutes.
+func CheckAutoLockMinutes(minutes int) error {
+	if minutes < 0 || minutes > MaxAutoLockMinutes {
+		return Errorf(EINVALID, "err.autolock.range", "the automatic lock delay must be between 0 and {{.Max}} minutes (0: never)",
+			map[string]any{"Max": MaxAutoLockMinutes, "Minutes": minutes})
+	}
+	return nil
 }
 
 // MaxLoginDelay caps the slowdown after failed logins.

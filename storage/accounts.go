@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -456,4 +457,66 @@ type accountRecord struct {
 
 func recordOfAccount(acc *exam.Account, id int64) accountRecord {
 	return accountRecord{ID: id, Login: acc.Login, Name: acc.Name, Role: string(acc.Role), Disabled: acc.Disabled}
+}
+
+const autoLockKey = "accounts.autolock_minutes"
+
+// AutoLockMinutes implements exam.AccountService: the stored delay, or
+// exam.DefaultAutoLockMinutes when none is. Any signed-in user may read it.
+func (s *AccountService) AutoLockMinutes(ctx context.Context, a exam.Actor) (int, error) {
+	if a.Role == "" {
+		return 0, fmt.Errorf("read the automatic lock: %w", exam.ErrForbidden)
+	}
+	n, err := autoLockMinutes(ctx, s.db.reader)
+	if err != nil {
+		return 0, fmt.Errorf("read the automatic lock: %w", err)
+	}
+	return n, nil
+}
+
+func autoLockMinutes(ctx context.Context, q queryer) (int, error) {
+	var v string
+	err := q.QueryRowContext(ctx, "SELECT value FROM settings WHERE key = ?", autoLockKey).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return exam.DefaultAutoLockMinutes, nil
+	}
+	if err != nil {
+		return 0, err
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || exam.CheckAutoLockMinutes(n) != nil {
+		return exam.DefaultAutoLockMinutes, nil // not ours: the setting is written only below
+	}
+	return n, nil
+}
+
+// SetAutoLockMinutes implements exam.AccountService.
+func (s *AccountService) SetAutoLockMinutes(ctx context.Context, a exam.Actor, minutes int) error {
+	if err := a.Require(exam.PermManageUsers); err != nil {
+		return fmt.Errorf("set the automatic lock: %w", err)
+	}
+	if err := exam.CheckAutoLockMinutes(minutes); err != nil {
+		return fmt.Errorf("set the automatic lock: %w", err)
+	}
+	err := s.db.write(ctx, a, func(tx *Tx) error {
+		old, err := autoLockMinutes(ctx, tx)
+		if err != nil {
+			return err
+		}
+		if old == minutes {
+			return errNoChange
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES (?, ?)
+			ON CONFLICT (key) DO UPDATE SET value = excluded.value`, autoLockKey, strconv.Itoa(minutes)); err != nil {
+			return err
+		}
+		return tx.audit("settings.update", "settings", 0, map[string]any{autoLockKey: old}, map[string]any{autoLockKey: minutes})
+	})
+	if errors.Is(err, errNoChange) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("set the automatic lock: %w", err)
+	}
+	return nil
 }

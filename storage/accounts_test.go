@@ -294,3 +294,40 @@ func TestAccountService_Audit(t *testing.T) {
 		t.Errorf("audit chain breaks at %d (%v)", n, err)
 	}
 }
+
+func TestAutoLockMinutes(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpen(t)
+	svc := NewAccountService(db)
+	if n, err := svc.AutoLockMinutes(ctx, jury); err != nil || n != exam.DefaultAutoLockMinutes {
+		t.Fatalf("default: %d, %v", n, err)
+	}
+	if err := svc.SetAutoLockMinutes(ctx, admin, 25); err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range []exam.Actor{admin, jury, {Name: "r", Role: exam.RoleReferent}} {
+		if n, err := svc.AutoLockMinutes(ctx, a); err != nil || n != 25 {
+			t.Errorf("%s reads %d, %v; want 25", a.Role, n, err)
+		}
+	}
+	if _, err := svc.AutoLockMinutes(ctx, exam.Actor{}); exam.ErrorCode(err) != exam.EFORBIDDEN {
+		t.Errorf("read without a user: %v", err)
+	}
+	if err := svc.SetAutoLockMinutes(ctx, jury, 60); exam.ErrorCode(err) != exam.EFORBIDDEN {
+		t.Errorf("a jury member sets it: %v", err)
+	}
+	for _, bad := range []int{-1, exam.MaxAutoLockMinutes + 1} {
+		wantCode(t, svc.SetAutoLockMinutes(ctx, admin, bad), exam.EINVALID, "err.autolock.range")
+	}
+	if err := svc.SetAutoLockMinutes(ctx, admin, 0); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := svc.AutoLockMinutes(ctx, jury); n != 0 {
+		t.Errorf("after 0: %d", n)
+	}
+	var entries int
+	if err := db.reader.QueryRowContext(ctx, `SELECT count(*) FROM audit_log WHERE action = 'settings.update'
+		AND new_json LIKE '%autolock%'`).Scan(&entries); err != nil || entries != 2 {
+		t.Errorf("audit entries of the setting: %d, %v; want 2", entries, err)
+	}
+}

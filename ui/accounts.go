@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"strconv"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -57,6 +58,11 @@ type accountsScreen struct {
 
 	dialog dialog.Dialog
 	reset  *formDialog
+
+	// The automatic lock (idle.go): the button, and the delay shown.
+	autoLockButton *widget.Button
+	autoLockLabel  *widget.Label
+	autoLock       *autoLockDialog
 }
 
 func newAccountsScreen(w fyne.Window, d userDeps, t *tasks) *accountsScreen {
@@ -68,7 +74,12 @@ func newAccountsScreen(w fyne.Window, d userDeps, t *tasks) *accountsScreen {
 	s.listStatus.Hide()
 	s.list = widget.NewList(func() int { return len(s.items) }, newTwoLineRow, s.updateRow)
 	s.list.OnSelected = s.onListSelected
-	left := container.NewBorder(container.NewVBox(container.NewHBox(s.newButton), s.count, s.listStatus), nil, nil, nil, s.list)
+	s.autoLockButton = widget.NewButtonWithIcon(lang.L("autolock.button"), theme.VisibilityOffIcon(), s.onAutoLock)
+	s.autoLockLabel = newWrapLabel("")
+	s.autoLockLabel.Importance = widget.LowImportance
+	s.loadAutoLock()
+	left := container.NewBorder(container.NewVBox(container.NewHBox(s.newButton), s.count, s.listStatus),
+		container.NewVBox(widget.NewSeparator(), s.autoLockLabel, container.NewHBox(s.autoLockButton)), nil, nil, s.list)
 
 	s.title = newHeading("")
 	entry := func(field string, e *widget.Entry) *widget.Entry {
@@ -459,4 +470,96 @@ func (s *accountsScreen) onReset() {
 	s.dialog = fd.dialog
 	fd.dialog.Show()
 	s.win.Canvas().Focus(pw)
+}
+
+// autoLockText says after how long the window locks itself.
+func autoLockText(minutes int) string {
+	if minutes == 0 {
+		return lang.L("autolock.never")
+	}
+	return lang.L("autolock.after", map[string]any{"Minutes": minutes})
+}
+
+// loadAutoLock shows the delay of the automatic lock under the list.
+func (s *accountsScreen) loadAutoLock() {
+	svc, a := s.deps.Accounts, s.deps.Actor
+	if svc == nil {
+		return
+	}
+	s.tasks.run(func() func() {
+		n, err := svc.AutoLockMinutes(context.Background(), a)
+		return func() {
+			if err != nil {
+				setLabel(s.autoLockLabel, ErrorMessage(err), widget.DangerImportance)
+				return
+			}
+			setLabel(s.autoLockLabel, autoLockText(n), widget.LowImportance)
+		}
+	})
+}
+
+// autoLockDialog asks the delay of the automatic lock.
+type autoLockDialog struct {
+	dialog  *dialog.CustomDialog
+	minutes *widget.Entry
+	errLine *widget.Label
+	save    *widget.Button
+}
+
+// onAutoLock lets the administrator set the delay of the automatic lock
+// (0: never); the new delay applies from the next login.
+func (s *accountsScreen) onAutoLock() {
+	svc, a := s.deps.Accounts, s.deps.Actor
+	if svc == nil {
+		return
+	}
+	d := &autoLockDialog{minutes: widget.NewEntry(), errLine: newErrorLabel()}
+	s.autoLock = d
+	help := newWrapLabel(lang.L("autolock.help", map[string]any{"Max": exam.MaxAutoLockMinutes}))
+	d.save = widget.NewButtonWithIcon(lang.L("candidate.save"), theme.DocumentSaveIcon(), nil)
+	d.save.Importance = widget.HighImportance
+	d.save.Disable()
+	row := container.NewHBox(widget.NewLabel(lang.L("autolock.label")), narrow(d.minutes, 90), widget.NewLabel(lang.L("autolock.unit")))
+	content := container.NewVBox(help, row, d.errLine, container.NewHBox(d.save))
+	d.dialog = dialog.NewCustom(lang.L("autolock.title"), lang.L("action.close"), content, s.win)
+	d.dialog.Resize(fyne.NewSize(560, 300))
+	s.tasks.run(func() func() {
+		n, err := svc.AutoLockMinutes(context.Background(), a)
+		return func() {
+			if err != nil {
+				setLabel(d.errLine, ErrorMessage(err), widget.DangerImportance)
+				return
+			}
+			d.minutes.SetText(strconv.Itoa(n))
+			d.save.Enable()
+		}
+	})
+	d.save.OnTapped = func() {
+		n, err := strconv.Atoi(strings.TrimSpace(d.minutes.Text))
+		if err != nil {
+			err = exam.CheckAutoLockMinutes(-1)
+		}
+		if err == nil {
+			err = exam.CheckAutoLockMinutes(n)
+		}
+		if err != nil {
+			setLabel(d.errLine, ErrorMessage(err), widget.DangerImportance)
+			return
+		}
+		d.save.Disable()
+		s.tasks.run(func() func() {
+			err := svc.SetAutoLockMinutes(context.Background(), a, n)
+			return func() {
+				d.save.Enable()
+				if err != nil {
+					setLabel(d.errLine, ErrorMessage(err), widget.DangerImportance)
+					return
+				}
+				setLabel(s.autoLockLabel, autoLockText(n), widget.LowImportance)
+				d.dialog.Hide()
+			}
+		})
+	}
+	s.dialog = d.dialog
+	d.dialog.Show()
 }

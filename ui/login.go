@@ -396,6 +396,7 @@ type lockScreen struct{ *loginScreen }
 func (m *mainWindow) unlock(acc *exam.Account) {
 	m.account.LastLogin = acc.LastLogin
 	m.lock = nil
+	m.idle.touch()
 	m.setStage(stageWorking, m.workspace)
 	for _, p := range m.hidden {
 		p.Show()

@@ -112,11 +112,31 @@ func TestTimer_CountdownFromEventsSurvivesRestart(t *testing.T) {
 	if !tm.ticking() {
 		t.Error("no ticker on the Chronomètre tab")
 	}
+	// A running countdown on screen holds the automatic lock off.
+	idle := sf.mw.idle
+	idle.delay = time.Minute
+	clock := time.Now()
+	idle.now = func() time.Time { return clock }
+	idle.touch()
+	clock = clock.Add(time.Hour)
+	idle.check()
+	if sf.mw.stage != stageWorking {
+		t.Fatal("the window locked itself while an épreuve's countdown ran on screen")
+	}
 	done := tm.tickDone
 	v.selectTab(v.dayTab)
 	if tm.ticking() {
 		t.Error("the ticker runs on another tab")
 	}
+	for i := 0; i < 2 && sf.mw.stage == stageWorking; i++ { // the first check may see the tab change
+		clock = clock.Add(time.Hour)
+		idle.check()
+	}
+	if sf.mw.stage != stageLocked {
+		t.Error("no automatic lock once the countdown left the screen")
+	}
+	sf.mw.unlock(sf.mw.account)
+	v.selectTab(v.dayTab)
 	select {
 	case <-done:
 	case <-time.After(5 * time.Second):

@@ -180,6 +180,8 @@ type mainWindow struct {
 
 	// dialog is the last dialog opened from the menu, for tests.
 	dialog dialog.Dialog
+	// idle locks the window after a while without activity (idle.go).
+	idle *idleWatch
 }
 
 // NewMainWindow builds the main window: title "AMIS Jury", the first-start
@@ -201,7 +203,12 @@ func newMainWindow(a fyne.App, d Deps, t *tasks) *mainWindow {
 	if d.DemoLoaded {
 		m.loginHint = d.DemoAccounts
 	}
+	m.idle = newIdleWatch(m)
 	c := m.win.Canvas()
+	if dc, ok := c.(desktop.Canvas); ok {
+		dc.SetOnKeyDown(func(*fyne.KeyEvent) { m.idle.touch() })
+	}
+	c.SetOnTypedRune(func(rune) { m.idle.touch() })
 	c.AddShortcut(shortcutNew, m.whileWorking(m.onNew))
 	c.AddShortcut(shortcutSave, m.whileWorking(m.onSave))
 	c.AddShortcut(shortcutSearch, m.whileWorking(m.onSearch))
@@ -335,15 +342,18 @@ func (m *mainWindow) enter(acc *exam.Account) {
 	m.status.Truncation = fyne.TextTruncateEllipsis
 	m.status.SizeName = theme.SizeNameCaptionText
 	bottom := container.NewVBox(widget.NewSeparator(), m.status)
-	m.workspace = container.New(layout.NewBorderLayout(nil, bottom, nil, nil), m.tabs, bottom)
+	m.workspace = container.NewStack(newActivitySensor(m.idle.touch),
+		container.New(layout.NewBorderLayout(nil, bottom, nil, nil), m.tabs, bottom))
 	m.first, m.login, m.lock = nil, nil, nil
 	m.setStage(stageWorking, m.workspace)
 	m.onTab(m.tabs.Selected())
+	m.idle.start(acc.Actor())
 }
 
 // closeScreens stops what the user's screens run in the background and
 // forgets them (nothing of them is shown again).
 func (m *mainWindow) closeScreens() {
+	m.idle.stopTicking()
 	if m.sessions != nil {
 		m.sessions.close()
 	}
