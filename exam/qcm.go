@@ -319,6 +319,22 @@ const (
 	QuestionnaireMock        QuestionnaireKind = "mock"        // mock exam (examen blanc)
 )
 
+// French is the kind's name in the workbooks (the QCM results, the right of
+// access), as the window names it: "Positionnement (entrée)",
+// "Évaluation finale (sortie)", "Examen blanc"; the code itself for an
+// unknown kind.
+func (k QuestionnaireKind) French() string {
+	switch k {
+	case QuestionnairePositioning:
+		return "Positionnement (entrée)"
+	case QuestionnaireFinal:
+		return "Évaluation finale (sortie)"
+	case QuestionnaireMock:
+		return "Examen blanc"
+	}
+	return string(k)
+}
+
 // QuestionnaireKinds lists the kinds in display order.
 var QuestionnaireKinds = []QuestionnaireKind{QuestionnairePositioning, QuestionnaireFinal, QuestionnaireMock}
 

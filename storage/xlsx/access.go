@@ -360,7 +360,7 @@ func (a *accessWriter) qcm() error {
 		if t.Right != nil && t.Total != nil {
 			score = fmt.Sprintf("%d / %d", *t.Right, *t.Total)
 		}
-		rows = append(rows, []any{t.Title, qcmKindLabel(t.Kind), t.StartedAt, ended, qcmEndLabel(t.EndReason), t.Items, t.Answered, score})
+		rows = append(rows, []any{t.Title, exam.QuestionnaireKind(t.Kind).French(), t.StartedAt, ended, qcmEndLabel(t.EndReason), t.Items, t.Answered, score})
 	}
 	return a.table(AccessSheetQCM, "Questionnaires à choix multiples (QCM)",
 		[]string{"Questionnaire", "Type", "Commencé le", "Terminé le", "Fin", "Questions", "Réponses données", "Score"},
@@ -485,18 +485,6 @@ func timerLabel(k exam.TimerEventKind) string {
 		return "Temps supplémentaire modifié"
 	}
 	return string(k)
-}
-
-func qcmKindLabel(k string) string {
-	switch k {
-	case "positioning":
-		return "Positionnement (entrée)"
-	case "final":
-		return "Évaluation finale"
-	case "mock":
-		return "Entraînement"
-	}
-	return k
 }
 
 func qcmEndLabel(r string) string {

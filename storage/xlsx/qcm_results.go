@@ -18,13 +18,6 @@ const (
 	QCMDistributionSheet = "Distribution"
 )
 
-// qcmKindLabels are the French names of the questionnaire kinds.
-var qcmKindLabels = map[exam.QuestionnaireKind]string{
-	exam.QuestionnairePositioning: "Positionnement",
-	exam.QuestionnaireFinal:       "Évaluation finale",
-	exam.QuestionnaireMock:        "Examen blanc",
-}
-
 // percent rounds a score's percentage to one decimal, as a cell value; ""
 // when the score has no question.
 func percent(s exam.Score) any {
@@ -124,7 +117,7 @@ func writeQCMResults(f *excelize.File, results []exam.AttemptResult, names map[i
 		return err
 	}
 	for i, r := range results {
-		row := []any{name(r.CandidateID), r.Title, qcmKindLabels[r.Kind], "", r.Total.Right, r.Total.Total, percent(r.Total)}
+		row := []any{name(r.CandidateID), r.Title, r.Kind.French(), "", r.Total.Right, r.Total.Total, percent(r.Total)}
 		if !r.Ended.IsZero() {
 			row[3] = r.Ended
 		}

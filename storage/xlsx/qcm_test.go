@@ -317,7 +317,7 @@ func TestWriteQCMResults(t *testing.T) {
 	if len(rows) != 5 || rows[0][7] != "CCP1 %" || rows[0][10] != "C1 %" {
 		t.Fatalf("results header %q", rows[0])
 	}
-	if r := rows[1]; r[0] != "MARTIN Léa" || r[2] != "Positionnement" || r[4] != "7" || r[6] != "35" || r[7] != "30" || r[8] != "40" || r[9] != "" {
+	if r := rows[1]; r[0] != "MARTIN Léa" || r[2] != "Positionnement (entrée)" || r[4] != "7" || r[6] != "35" || r[7] != "30" || r[8] != "40" || r[9] != "" {
 		t.Fatalf("first row %q", r)
 	}
 	if rows[3][0] != "#11" {
