@@ -2,8 +2,11 @@ package ui
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"io"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -34,6 +37,7 @@ type minutesScreen struct {
 	juryBox    *fyne.Container
 	incidents  *fyne.Container
 	amendments *fyne.Container
+	archives   *fyne.Container // the PVs a purge archived, if any
 	pvArea     *fyne.Container
 	mockArea   *fyne.Container
 	feedbacks  *fyne.Container
@@ -46,6 +50,7 @@ type minutesScreen struct {
 	decisions    map[int64][]exam.BlockDecision
 	results      map[int64]exam.CandidateResult
 	incidentList []exam.Incident
+	archived     []ArchivedPV
 	loaded       bool
 	loadSeq      int
 	summaryTable *columns
@@ -71,12 +76,15 @@ func newMinutesScreen(v *sessionView) *minutesScreen {
 	m.juryBox = container.NewVBox()
 	m.incidents = container.NewVBox()
 	m.amendments = container.NewVBox()
+	m.archives = container.NewVBox()
+	m.archives.Hide()
 	m.pvArea = container.NewVBox(
 		container.NewHBox(m.export, m.amend),
 		newHeading(lang.L("pv.results")), m.summary, widget.NewSeparator(),
 		newHeading(lang.L("pv.jury")), m.signNote, m.juryBox, widget.NewSeparator(),
 		newHeading(lang.L("day.incidents")), m.incidents, widget.NewSeparator(),
 		newHeading(lang.L("pv.amendments")), m.amendments,
+		m.archives,
 	)
 	m.feedbacks = container.NewVBox()
 	m.mockArea = container.NewVBox(newWrapLabel(lang.L("pv.mock.help")), m.feedbacks)
@@ -116,6 +124,10 @@ func (m *minutesScreen) load() {
 		if err == nil {
 			pv, err = delib.Minutes(ctx, actor, sid)
 		}
+		var archived []ArchivedPV
+		if docs := m.v.deps.Documents; err == nil && docs != nil && s.Kind == exam.KindCertification && s.Locked() {
+			archived, err = docs.ArchivedMinutes(ctx, actor, sid)
+		}
 		return func() {
 			if seq != m.loadSeq {
 				return
@@ -124,13 +136,14 @@ func (m *minutesScreen) load() {
 				setLabel(m.status, ErrorMessage(err), widget.DangerImportance)
 				return
 			}
-			m.decisions, m.incidentList, m.minutes = decisions, incidents, pv
+			m.decisions, m.incidentList, m.minutes, m.archived = decisions, incidents, pv, archived
 			m.results = map[int64]exam.CandidateResult{}
 			for _, r := range results {
 				m.results[r.CandidateID] = r
 			}
 			m.loaded = true
 			m.render()
+			m.renderArchives()
 		}
 	})
 }
@@ -589,4 +602,50 @@ func (m *minutesScreen) amendDone(fd *formDialog, err error) {
 	fd.done()
 	setLabel(m.status, lang.L("pv.amend.done"), widget.SuccessImportance)
 	m.v.changed(nil)
+}
+
+// renderArchives lists the PVs a purge archived, each with a button that
+// saves its PDF as it was archived, after checking its SHA-256.
+func (m *minutesScreen) renderArchives() {
+	m.archives.RemoveAll()
+	if len(m.archived) == 0 {
+		m.archives.Hide()
+		return
+	}
+	m.archives.Add(widget.NewSeparator())
+	m.archives.Add(newHeading(lang.L("pv.archives")))
+	m.archives.Add(newWrapLabel(lang.L("pv.archives.help")))
+	for _, a := range m.archived {
+		line := newWrapLabel(lang.L("pv.archive.line", map[string]any{
+			"At": dateTimeText(a.ArchivedAt), "Candidates": a.Registrations, "Amendments": a.Amendments,
+			"Hash": a.SHA256[:12] + "…",
+		}))
+		save := widget.NewButtonWithIcon(lang.L("pv.archive.save"), theme.DocumentSaveIcon(), func() { m.onSaveArchive(a) })
+		m.archives.Add(container.NewBorder(nil, nil, nil, save, line))
+	}
+	m.archives.Show()
+}
+
+// onSaveArchive saves an archived PV's PDF, refusing one that no longer
+// matches its SHA-256.
+func (m *minutesScreen) onSaveArchive(a ArchivedPV) {
+	s := m.session
+	if s == nil {
+		return
+	}
+	name := documentName(s, "pv-archive-"+a.ArchivedAt.In(time.Local).Format("2006-01-02"), "pdf")
+	saveDocument(m.v, lang.L("pv.export.title"), name, ".pdf", m.status, func(_ context.Context, w io.Writer) error {
+		return writeArchivedPV(w, a)
+	})
+}
+
+// writeArchivedPV writes the archived PDF once its SHA-256 is checked.
+func writeArchivedPV(w io.Writer, a ArchivedPV) error {
+	sum := sha256.Sum256(a.PDF)
+	if hex.EncodeToString(sum[:]) != a.SHA256 {
+		return exam.Errorf(exam.EINTERNAL, "err.pv.archive_hash",
+			"the archived PV {{.ID}} no longer matches its SHA-256: the database is damaged (amis check)", map[string]any{"ID": a.ID})
+	}
+	_, err := w.Write(a.PDF)
+	return err
 }

@@ -3,9 +3,12 @@ package ui
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"io"
 	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
@@ -183,6 +186,34 @@ func TestMinutes_SignLocksEverything(t *testing.T) {
 	}
 	if got := strings.Join(m.summaryTexts[2], "|"); got != "MARTIN Paul|acquis|non acquis|non acquis|certification partielle (CCP1)" {
 		t.Errorf("summary after the correction = %s", got)
+	}
+	if m.archives.Visible() {
+		t.Error("an archived PVs section without archive")
+	}
+
+	// A purge archived the PV: the screen lists it and saves its PDF as
+	// archived, and refuses one that no longer matches its SHA-256.
+	pdf := []byte("%PDF-1.4 archived minutes")
+	sum := sha256.Sum256(pdf)
+	at := time.Date(2034, 5, 2, 9, 30, 0, 0, time.Local)
+	sf.docs.archived = []ArchivedPV{{ID: 7, ArchivedAt: at, Amendments: 1, Registrations: 2, SHA256: hex.EncodeToString(sum[:]), PDF: pdf}}
+	m.loaded = false
+	m.load()
+	sf.waitFor("the PV", func() bool { return m.loaded })
+	text := allText(m.archives)
+	if !m.archives.Visible() || !strings.Contains(text, "PV archivés") ||
+		!strings.Contains(text, "Archivé le 02/05/2034 à 09:30 : 2 candidat(s), 1 rectification(s), SHA-256 "+hex.EncodeToString(sum[:])[:12]+"…") {
+		t.Errorf("archives section (visible %v):\n%s", m.archives.Visible(), text)
+	}
+	var buf bytes.Buffer
+	if err := writeArchivedPV(&buf, sf.docs.archived[0]); err != nil || buf.String() != string(pdf) {
+		t.Errorf("archived PDF written: %q, %v", buf.String(), err)
+	}
+	damaged := sf.docs.archived[0]
+	damaged.PDF = []byte("%PDF-1.4 changed")
+	buf.Reset()
+	if err := writeArchivedPV(&buf, damaged); exam.ErrorCode(err) != exam.EINTERNAL || buf.Len() != 0 {
+		t.Errorf("damaged archive: %v, %d bytes written", err, buf.Len())
 	}
 	v.selectTab(v.editorTab)
 }

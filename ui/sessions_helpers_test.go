@@ -162,8 +162,9 @@ func (sf *sessionFixture) decideAll(s *exam.Session, candidateID int64, outcome 
 
 // fakeDocs records the documents asked for.
 type fakeDocs struct {
-	mu    sync.Mutex
-	calls []string
+	mu       sync.Mutex
+	calls    []string
+	archived []ArchivedPV // what ArchivedMinutes returns
 }
 
 func (d *fakeDocs) record(s string, w io.Writer) error {
@@ -180,6 +181,10 @@ func (d *fakeDocs) Minutes(_ context.Context, a exam.Actor, id int64, w io.Write
 
 func (d *fakeDocs) Feedback(_ context.Context, a exam.Actor, id, cid int64, format string, w io.Writer) error {
 	return d.record("feedback "+format+" as "+a.Name, w)
+}
+
+func (d *fakeDocs) ArchivedMinutes(_ context.Context, a exam.Actor, id int64) ([]ArchivedPV, error) {
+	return d.archived, nil
 }
 
 func (d *fakeDocs) Convocations(_ context.Context, a exam.Actor, id int64, w io.Writer) error {

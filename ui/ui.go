@@ -105,6 +105,20 @@ type Documents interface {
 	Feedback(ctx context.Context, a exam.Actor, sessionID, candidateID int64, format string, w io.Writer) error
 	// Convocations writes the convocation list of a session as .xlsx.
 	Convocations(ctx context.Context, a exam.Actor, sessionID int64, w io.Writer) error
+	// ArchivedMinutes returns the PVs of a session a purge archived
+	// (docs/privacy.md), oldest first; none for most sessions.
+	ArchivedMinutes(ctx context.Context, a exam.Actor, sessionID int64) ([]ArchivedPV, error)
+}
+
+// ArchivedPV is a signed PV as a purge archived it before removing
+// candidates from its session: the PDF and its SHA-256.
+type ArchivedPV struct {
+	ID            int64
+	ArchivedAt    time.Time
+	Amendments    int // the corrections it shows
+	Registrations int // the candidates it lists
+	SHA256        string
+	PDF           []byte
 }
 
 // Keyboard shortcuts, on the main menu (so that they work while an entry has

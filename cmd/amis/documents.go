@@ -7,8 +7,10 @@ import (
 	"time"
 
 	"github.com/amisjury/amis/exam"
+	"github.com/amisjury/amis/storage"
 	"github.com/amisjury/amis/storage/pdf"
 	"github.com/amisjury/amis/storage/xlsx"
+	"github.com/amisjury/amis/ui"
 )
 
 // documents renders a session's documents (PV, feedback sheets, convocation
@@ -109,4 +111,18 @@ func (d actorDocuments) Feedback(ctx context.Context, a exam.Actor, sessionID, c
 // Convocations writes the convocation list of a session's day (.xlsx).
 func (d actorDocuments) Convocations(ctx context.Context, a exam.Actor, sessionID int64, w io.Writer) error {
 	return d.e.documents(a).Convocations(ctx, sessionID, w)
+}
+
+// ArchivedMinutes returns the PVs a purge archived for a session.
+func (d actorDocuments) ArchivedMinutes(ctx context.Context, a exam.Actor, sessionID int64) ([]ui.ArchivedPV, error) {
+	list, err := storage.NewPrivacyService(d.e.db, d.e.ref).ArchivedMinutes(ctx, a, sessionID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]ui.ArchivedPV, len(list))
+	for i, m := range list {
+		out[i] = ui.ArchivedPV{ID: m.ID, ArchivedAt: m.ArchivedAt, Amendments: m.Amendments, Registrations: m.Registrations,
+			SHA256: m.SHA256, PDF: m.PDF}
+	}
+	return out, nil
 }
