@@ -2,7 +2,10 @@ package storage
 
 import (
 	"context"
+	"strings"
 	"testing"
+
+	"github.com/amisjury/amis/exam"
 )
 
 // countIn counts the candidates one transaction sees.
@@ -95,5 +98,75 @@ func TestReadSnapshotFallsBackUnderABusyWriter(t *testing.T) {
 	}
 	if k != snapshotAttempts {
 		t.Errorf("%d spoilt attempts, want %d", k, snapshotAttempts)
+	}
+}
+
+// TestExport_WhileTheJuryGrades: draft exports of a session read while
+// grids are saved beside them all succeed (the two queries stay in step on
+// one snapshot), and each export sees every grid saved before it began.
+func TestExport_WhileTheJuryGrades(t *testing.T) {
+	f := newSessionFixture(t)
+	s := f.started(t, exam.KindCertification)
+	cand := s.Candidates[0].Candidate.ID
+	member := int64(-1)
+	for _, m := range s.Jury {
+		if s.CanGrade(m.ID, cand) {
+			member = m.ID
+			break
+		}
+	}
+	sel := ExportSelection{SessionIDs: []int64{s.ID}, Draft: true}
+	stop := make(chan struct{})
+	saved := make(chan int, 1000)
+	done := make(chan error, 1)
+	go func() {
+		patterns := []string{"sssss", "nnnnn"}
+		for i := 0; ; i++ {
+			select {
+			case <-stop:
+				done <- nil
+				return
+			default:
+			}
+			// One member grades, over and over: the jury's view is that
+			// member's grid, whole.
+			g := f.grid(cand, member, "CCP1", patterns[i%2])
+			if err := f.evals.SaveGrid(f.ctx, jury, s.ID, &g); err != nil {
+				done <- err
+				return
+			}
+			saved <- i
+		}
+	}()
+	last := -1
+	for n := 0; n < 30; n++ {
+		for drained := false; !drained; {
+			select {
+			case i := <-saved:
+				last = i
+			default:
+				drained = true
+			}
+		}
+		rec, err := f.export(t, admin, sel)
+		if err != nil {
+			close(stop)
+			t.Fatalf("export %d beside the grading: %v", n, err)
+		}
+		if len(rec.rows) != len(s.Candidates) {
+			t.Fatalf("export %d: %d rows, want %d", n, len(rec.rows), len(s.Candidates))
+		}
+		if last >= 0 {
+			// The grids saved before the export began: CCP1 evaluated,
+			// all satisfied or all not (one pattern per save, never mixed).
+			got := verdicts(&rec.rows[0])
+			if !strings.HasPrefix(got, "1s 2s 3s 4s 5s") && !strings.HasPrefix(got, "1n 2n 3n 4n 5n") {
+				t.Fatalf("export %d: candidate's competences %q, want one whole grid", n, got)
+			}
+		}
+	}
+	close(stop)
+	if err := <-done; err != nil {
+		t.Fatal(err)
 	}
 }
