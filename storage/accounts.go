@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -475,19 +474,7 @@ func (s *AccountService) AutoLockMinutes(ctx context.Context, a exam.Actor) (int
 }
 
 func autoLockMinutes(ctx context.Context, q queryer) (int, error) {
-	var v string
-	err := q.QueryRowContext(ctx, "SELECT value FROM settings WHERE key = ?", autoLockKey).Scan(&v)
-	if errors.Is(err, sql.ErrNoRows) {
-		return exam.DefaultAutoLockMinutes, nil
-	}
-	if err != nil {
-		return 0, err
-	}
-	n, err := strconv.Atoi(v)
-	if err != nil || exam.CheckAutoLockMinutes(n) != nil {
-		return exam.DefaultAutoLockMinutes, nil // not ours: the setting is written only below
-	}
-	return n, nil
+	return intSetting(ctx, q, autoLockKey, exam.DefaultAutoLockMinutes, exam.CheckAutoLockMinutes)
 }
 
 // SetAutoLockMinutes implements exam.AccountService.
@@ -498,24 +485,7 @@ func (s *AccountService) SetAutoLockMinutes(ctx context.Context, a exam.Actor, m
 	if err := exam.CheckAutoLockMinutes(minutes); err != nil {
 		return fmt.Errorf("set the automatic lock: %w", err)
 	}
-	err := s.db.write(ctx, a, func(tx *Tx) error {
-		old, err := autoLockMinutes(ctx, tx)
-		if err != nil {
-			return err
-		}
-		if old == minutes {
-			return errNoChange
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES (?, ?)
-			ON CONFLICT (key) DO UPDATE SET value = excluded.value`, autoLockKey, strconv.Itoa(minutes)); err != nil {
-			return err
-		}
-		return tx.audit("settings.update", "settings", 0, map[string]any{autoLockKey: old}, map[string]any{autoLockKey: minutes})
-	})
-	if errors.Is(err, errNoChange) {
-		return nil
-	}
-	if err != nil {
+	if err := s.db.setIntSetting(ctx, a, autoLockKey, minutes, exam.DefaultAutoLockMinutes, exam.CheckAutoLockMinutes); err != nil {
 		return fmt.Errorf("set the automatic lock: %w", err)
 	}
 	return nil

@@ -60,19 +60,50 @@ func (s *PrivacyService) RetentionYears(ctx context.Context, a exam.Actor) (int,
 }
 
 func retentionYears(ctx context.Context, q queryer) (int, error) {
+	return intSetting(ctx, q, retentionKey, DefaultRetentionYears, checkYears)
+}
+
+// intSetting reads the integer setting key: def when it is not stored, or
+// is not a number check accepts (the settings are written only by
+// setIntSetting, after check).
+func intSetting(ctx context.Context, q queryer, key string, def int, check func(int) error) (int, error) {
 	var v string
-	err := q.QueryRowContext(ctx, "SELECT value FROM settings WHERE key = ?", retentionKey).Scan(&v)
+	err := q.QueryRowContext(ctx, "SELECT value FROM settings WHERE key = ?", key).Scan(&v)
 	if errors.Is(err, sql.ErrNoRows) {
-		return DefaultRetentionYears, nil
+		return def, nil
 	}
 	if err != nil {
 		return 0, err
 	}
 	n, err := strconv.Atoi(v)
-	if err != nil || checkYears(n) != nil {
-		return DefaultRetentionYears, nil // not ours: the setting is written only below
+	if err != nil || check(n) != nil {
+		return def, nil
 	}
 	return n, nil
+}
+
+// setIntSetting stores the integer setting key as a (who must hold the
+// permission; value already checked), with an audit entry holding the old
+// and new values; nothing is written when the value does not change.
+func (db *DB) setIntSetting(ctx context.Context, a exam.Actor, key string, value, def int, check func(int) error) error {
+	err := db.write(ctx, a, func(tx *Tx) error {
+		old, err := intSetting(ctx, tx, key, def, check)
+		if err != nil {
+			return err
+		}
+		if old == value {
+			return errNoChange
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES (?, ?)
+			ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, strconv.Itoa(value)); err != nil {
+			return err
+		}
+		return tx.audit("settings.update", "settings", 0, map[string]any{key: old}, map[string]any{key: value})
+	})
+	if errors.Is(err, errNoChange) {
+		return nil
+	}
+	return err
 }
 
 // SetRetentionYears stores the retention period. EINVALID (outside
@@ -84,24 +115,7 @@ func (s *PrivacyService) SetRetentionYears(ctx context.Context, a exam.Actor, ye
 	if err := checkYears(years); err != nil {
 		return fmt.Errorf("set the retention period: %w", err)
 	}
-	err := s.db.write(ctx, a, func(tx *Tx) error {
-		old, err := retentionYears(ctx, tx)
-		if err != nil {
-			return err
-		}
-		if old == years {
-			return errNoChange
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES (?, ?)
-			ON CONFLICT (key) DO UPDATE SET value = excluded.value`, retentionKey, strconv.Itoa(years)); err != nil {
-			return err
-		}
-		return tx.audit("settings.update", "settings", 0, map[string]any{retentionKey: old}, map[string]any{retentionKey: years})
-	})
-	if errors.Is(err, errNoChange) {
-		return nil
-	}
-	if err != nil {
+	if err := s.db.setIntSetting(ctx, a, retentionKey, years, DefaultRetentionYears, checkYears); err != nil {
 		return fmt.Errorf("set the retention period: %w", err)
 	}
 	return nil
