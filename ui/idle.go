@@ -33,6 +33,11 @@ import (
 // delay.
 const idleCheckEvery = 5 * time.Second
 
+// idleTicking starts the watcher's ticker. The tests turn it off and call
+// check themselves: Fyne's test driver runs fyne.Do on the calling
+// goroutine, not on the one that drives the window.
+var idleTicking = true
+
 // idleWatch is the automatic lock of a main window. Its fields are used on
 // the UI goroutine only.
 type idleWatch struct {
@@ -66,6 +71,9 @@ func (w *idleWatch) start(a exam.Actor) {
 				}
 			}
 		})
+	}
+	if !idleTicking {
+		return
 	}
 	stop := make(chan struct{})
 	w.stop = stop
