@@ -17,7 +17,7 @@ import (
 )
 
 func TestMain(m *testing.M) {
-	idleTicking = false // the tests call idleWatch.check themselves
+	idleTicking = false                       // the tests call idleWatch.check themselves
 	if os.Getenv("AMIS_UI_LANG_CASE") == "" { // TestSetupLanguage's child sets it up itself
 		SetupLanguage(LangFrench)
 	}
