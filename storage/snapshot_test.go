@@ -170,3 +170,43 @@ func TestExport_WhileTheJuryGrades(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestExport_OnOneTransactionUnderABusyWriter: when every attempt to take
+// two connections on one snapshot is spoilt by a write, the export runs
+// its two queries on one transaction and gives the same rows.
+func TestExport_OnOneTransactionUnderABusyWriter(t *testing.T) {
+	f := newSessionFixture(t)
+	s := f.signed(t, exam.KindCertification)
+	sel := ExportSelection{SessionIDs: []int64{s.ID}}
+	want, err := f.export(t, admin, sel)
+	if err != nil {
+		t.Fatal(err)
+	}
+	extra := genCandidates(snapshotAttempts, 100)
+	k := 0
+	snapshotBetween = func() {
+		if k < len(extra) {
+			if err := f.cands.CreateCandidate(f.ctx, admin, extra[k]); err != nil {
+				t.Error(err)
+			}
+		}
+		k++
+	}
+	t.Cleanup(func() { snapshotBetween = nil })
+	got, err := f.export(t, admin, sel)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if k != snapshotAttempts {
+		t.Fatalf("%d attempts spoilt, want %d (the fallback not reached)", k, snapshotAttempts)
+	}
+	if len(got.rows) != len(want.rows) {
+		t.Fatalf("%d rows, want %d", len(got.rows), len(want.rows))
+	}
+	for i := range want.rows {
+		if outcomes(&got.rows[i]) != outcomes(&want.rows[i]) || verdicts(&got.rows[i]) != verdicts(&want.rows[i]) ||
+			got.rows[i].Candidate.BirthName != want.rows[i].Candidate.BirthName {
+			t.Errorf("row %d differs on one transaction", i)
+		}
+	}
+}
