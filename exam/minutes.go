@@ -184,3 +184,15 @@ type DeliberationService interface {
 	// AmendDecision.
 	AmendResult(ctx context.Context, a Actor, r *CandidateResult, reason string) error
 }
+
+// ArchivedMinutes is a signed PV as a purge archived it before removing
+// candidates from its session (docs/privacy.md): the PDF and its SHA-256.
+type ArchivedMinutes struct {
+	ID            int64
+	SessionID     int64
+	ArchivedAt    time.Time
+	Amendments    int // the corrections it shows
+	Registrations int // the candidates it lists
+	SHA256        string
+	PDF           []byte
+}

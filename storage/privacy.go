@@ -547,20 +547,9 @@ func loadIncidents(ctx context.Context, q queryer, sessionID, candidateID int64)
 	return out, rows.Err()
 }
 
-// ArchivedMinutes is one PV kept by a purge.
-type ArchivedMinutes struct {
-	ID            int64
-	SessionID     int64
-	ArchivedAt    time.Time
-	Amendments    int // amendments the PV shows
-	Registrations int // candidates the PV lists
-	SHA256        string
-	PDF           []byte
-}
-
 // ArchivedMinutes returns the PVs archived for session id, oldest first.
 // EFORBIDDEN (exam.PermReadSessions).
-func (s *PrivacyService) ArchivedMinutes(ctx context.Context, a exam.Actor, sessionID int64) ([]ArchivedMinutes, error) {
+func (s *PrivacyService) ArchivedMinutes(ctx context.Context, a exam.Actor, sessionID int64) ([]exam.ArchivedMinutes, error) {
 	if err := a.Require(exam.PermReadSessions); err != nil {
 		return nil, fmt.Errorf("read archived minutes: %w", err)
 	}
@@ -570,9 +559,9 @@ func (s *PrivacyService) ArchivedMinutes(ctx context.Context, a exam.Actor, sess
 		return nil, fmt.Errorf("read archived minutes of session %d: %w", sessionID, err)
 	}
 	defer rows.Close()
-	var out []ArchivedMinutes
+	var out []exam.ArchivedMinutes
 	for rows.Next() {
-		var m ArchivedMinutes
+		var m exam.ArchivedMinutes
 		var at string
 		if err := rows.Scan(&m.ID, &m.SessionID, &at, &m.Amendments, &m.Registrations, &m.SHA256, &m.PDF); err != nil {
 			return nil, fmt.Errorf("read archived minutes of session %d: %w", sessionID, err)

@@ -482,6 +482,12 @@ func autoLockText(minutes int) string {
 
 // loadAutoLock shows the delay of the automatic lock under the list.
 func (s *accountsScreen) loadAutoLock() {
+	s.readAutoLock(s.autoLockLabel, func(n int) { setLabel(s.autoLockLabel, autoLockText(n), widget.LowImportance) })
+}
+
+// readAutoLock reads the delay off the UI goroutine, then applies it, or
+// shows the error in errLine.
+func (s *accountsScreen) readAutoLock(errLine *widget.Label, apply func(minutes int)) {
 	svc, a := s.deps.Accounts, s.deps.Actor
 	if svc == nil {
 		return
@@ -490,10 +496,10 @@ func (s *accountsScreen) loadAutoLock() {
 		n, err := svc.AutoLockMinutes(context.Background(), a)
 		return func() {
 			if err != nil {
-				setLabel(s.autoLockLabel, ErrorMessage(err), widget.DangerImportance)
+				setLabel(errLine, ErrorMessage(err), widget.DangerImportance)
 				return
 			}
-			setLabel(s.autoLockLabel, autoLockText(n), widget.LowImportance)
+			apply(n)
 		}
 	})
 }
@@ -523,16 +529,9 @@ func (s *accountsScreen) onAutoLock() {
 	content := container.NewVBox(help, row, d.errLine, container.NewHBox(d.save))
 	d.dialog = dialog.NewCustom(lang.L("autolock.title"), lang.L("action.close"), content, s.win)
 	d.dialog.Resize(fyne.NewSize(560, 300))
-	s.tasks.run(func() func() {
-		n, err := svc.AutoLockMinutes(context.Background(), a)
-		return func() {
-			if err != nil {
-				setLabel(d.errLine, ErrorMessage(err), widget.DangerImportance)
-				return
-			}
-			d.minutes.SetText(strconv.Itoa(n))
-			d.save.Enable()
-		}
+	s.readAutoLock(d.errLine, func(n int) {
+		d.minutes.SetText(strconv.Itoa(n))
+		d.save.Enable()
 	})
 	d.save.OnTapped = func() {
 		n, err := strconv.Atoi(strings.TrimSpace(d.minutes.Text))

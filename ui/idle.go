@@ -45,7 +45,7 @@ type idleWatch struct {
 	delay time.Duration // 0: never
 	now   func() time.Time
 	last  time.Time // the last activity seen
-	print string    // what the screen showed at the last check
+	seen  string    // what the screen showed at the last check
 	stop  chan struct{}
 }
 
@@ -110,8 +110,8 @@ func (w *idleWatch) check() {
 		w.touch() // the delay counts from the return to the screens
 		return
 	}
-	if p := w.fingerprint(); p != w.print {
-		w.print = p
+	if p := w.fingerprint(); p != w.seen {
+		w.seen = p
 		w.touch()
 	}
 	if w.delay <= 0 || w.countdownShown() {

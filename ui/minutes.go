@@ -50,7 +50,7 @@ type minutesScreen struct {
 	decisions    map[int64][]exam.BlockDecision
 	results      map[int64]exam.CandidateResult
 	incidentList []exam.Incident
-	archived     []ArchivedPV
+	archived     []exam.ArchivedMinutes
 	loaded       bool
 	loadSeq      int
 	summaryTable *columns
@@ -124,7 +124,7 @@ func (m *minutesScreen) load() {
 		if err == nil {
 			pv, err = delib.Minutes(ctx, actor, sid)
 		}
-		var archived []ArchivedPV
+		var archived []exam.ArchivedMinutes
 		if docs := m.v.deps.Documents; err == nil && docs != nil && s.Kind == exam.KindCertification && s.Locked() {
 			archived, err = docs.ArchivedMinutes(ctx, actor, sid)
 		}
@@ -628,7 +628,7 @@ func (m *minutesScreen) renderArchives() {
 
 // onSaveArchive saves an archived PV's PDF, refusing one that no longer
 // matches its SHA-256.
-func (m *minutesScreen) onSaveArchive(a ArchivedPV) {
+func (m *minutesScreen) onSaveArchive(a exam.ArchivedMinutes) {
 	s := m.session
 	if s == nil {
 		return
@@ -640,7 +640,7 @@ func (m *minutesScreen) onSaveArchive(a ArchivedPV) {
 }
 
 // writeArchivedPV writes the archived PDF once its SHA-256 is checked.
-func writeArchivedPV(w io.Writer, a ArchivedPV) error {
+func writeArchivedPV(w io.Writer, a exam.ArchivedMinutes) error {
 	sum := sha256.Sum256(a.PDF)
 	if hex.EncodeToString(sum[:]) != a.SHA256 {
 		return exam.Errorf(exam.EINTERNAL, "err.pv.archive_hash",

@@ -196,7 +196,7 @@ func TestMinutes_SignLocksEverything(t *testing.T) {
 	pdf := []byte("%PDF-1.4 archived minutes")
 	sum := sha256.Sum256(pdf)
 	at := time.Date(2034, 5, 2, 9, 30, 0, 0, time.Local)
-	sf.docs.archived = []ArchivedPV{{ID: 7, ArchivedAt: at, Amendments: 1, Registrations: 2, SHA256: hex.EncodeToString(sum[:]), PDF: pdf}}
+	sf.docs.archived = []exam.ArchivedMinutes{{ID: 7, ArchivedAt: at, Amendments: 1, Registrations: 2, SHA256: hex.EncodeToString(sum[:]), PDF: pdf}}
 	m.loaded = false
 	m.load()
 	sf.waitFor("the PV", func() bool { return m.loaded })

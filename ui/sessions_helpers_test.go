@@ -164,7 +164,7 @@ func (sf *sessionFixture) decideAll(s *exam.Session, candidateID int64, outcome 
 type fakeDocs struct {
 	mu       sync.Mutex
 	calls    []string
-	archived []ArchivedPV // what ArchivedMinutes returns
+	archived []exam.ArchivedMinutes // what ArchivedMinutes returns
 }
 
 func (d *fakeDocs) record(s string, w io.Writer) error {
@@ -183,7 +183,7 @@ func (d *fakeDocs) Feedback(_ context.Context, a exam.Actor, id, cid int64, form
 	return d.record("feedback "+format+" as "+a.Name, w)
 }
 
-func (d *fakeDocs) ArchivedMinutes(_ context.Context, a exam.Actor, id int64) ([]ArchivedPV, error) {
+func (d *fakeDocs) ArchivedMinutes(_ context.Context, a exam.Actor, id int64) ([]exam.ArchivedMinutes, error) {
 	return d.archived, nil
 }
 

@@ -107,18 +107,7 @@ type Documents interface {
 	Convocations(ctx context.Context, a exam.Actor, sessionID int64, w io.Writer) error
 	// ArchivedMinutes returns the PVs of a session a purge archived
 	// (docs/privacy.md), oldest first; none for most sessions.
-	ArchivedMinutes(ctx context.Context, a exam.Actor, sessionID int64) ([]ArchivedPV, error)
-}
-
-// ArchivedPV is a signed PV as a purge archived it before removing
-// candidates from its session: the PDF and its SHA-256.
-type ArchivedPV struct {
-	ID            int64
-	ArchivedAt    time.Time
-	Amendments    int // the corrections it shows
-	Registrations int // the candidates it lists
-	SHA256        string
-	PDF           []byte
+	ArchivedMinutes(ctx context.Context, a exam.Actor, sessionID int64) ([]exam.ArchivedMinutes, error)
 }
 
 // Keyboard shortcuts, on the main menu (so that they work while an entry has

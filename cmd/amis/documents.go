@@ -10,7 +10,6 @@ import (
 	"github.com/amisjury/amis/storage"
 	"github.com/amisjury/amis/storage/pdf"
 	"github.com/amisjury/amis/storage/xlsx"
-	"github.com/amisjury/amis/ui"
 )
 
 // documents renders a session's documents (PV, feedback sheets, convocation
@@ -114,15 +113,6 @@ func (d actorDocuments) Convocations(ctx context.Context, a exam.Actor, sessionI
 }
 
 // ArchivedMinutes returns the PVs a purge archived for a session.
-func (d actorDocuments) ArchivedMinutes(ctx context.Context, a exam.Actor, sessionID int64) ([]ui.ArchivedPV, error) {
-	list, err := storage.NewPrivacyService(d.e.db, d.e.ref).ArchivedMinutes(ctx, a, sessionID)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]ui.ArchivedPV, len(list))
-	for i, m := range list {
-		out[i] = ui.ArchivedPV{ID: m.ID, ArchivedAt: m.ArchivedAt, Amendments: m.Amendments, Registrations: m.Registrations,
-			SHA256: m.SHA256, PDF: m.PDF}
-	}
-	return out, nil
+func (d actorDocuments) ArchivedMinutes(ctx context.Context, a exam.Actor, sessionID int64) ([]exam.ArchivedMinutes, error) {
+	return storage.NewPrivacyService(d.e.db, d.e.ref).ArchivedMinutes(ctx, a, sessionID)
 }
